@@ -1,0 +1,28 @@
+# Two commands do everything: `make report` and `make test`.
+# Set-up is a virtual environment in .venv with the project installed in it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+YEAR ?= 2025
+
+.PHONY: setup report test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/agenda2030 build --year $(YEAR)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check flows schemas tests bench
+
+clean:
+	rm -rf outputs/*/ .pytest_cache

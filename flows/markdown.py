@@ -1,0 +1,72 @@
+"""Submission text (Markdown) -> safe HTML fragments for the report."""
+
+import posixpath
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+ALLOWED_LINK_PREFIXES = ("https://", "mailto:")
+
+
+def _parser() -> MarkdownIt:
+    # Raw HTML is off: what departments write stays text.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.validateLink = lambda url: url.strip().lower().startswith(ALLOWED_LINK_PREFIXES) or (
+        "://" not in url and ":" not in url.split("/")[0]
+    )
+    return md
+
+
+_md = _parser()
+
+
+def render_markdown(text: str, heading_level: int, folder: str) -> Markup:
+    """Render ``text``; its headings start at ``heading_level``, images resolve in ``folder``.
+
+    The body's largest heading, whatever its number of #, becomes ``heading_level``, so a
+    department's '### Del' sits one level below the section it belongs to.
+    """
+    tokens = _md.parse(text)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = heading_level - min(levels) if levels else 0
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+        for child in token.children or ():
+            if child.type == "image":
+                child.attrSet("src", posixpath.normpath(posixpath.join(folder, child.attrGet("src"))))
+    tokens = _figures(tokens)
+    return Markup(_md.renderer.render(tokens, _md.options, {}))
+
+
+def _figures(tokens: list[Token]) -> list[Token]:
+    """A paragraph holding only an image becomes a figure, its title the caption (credit)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        inline = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (
+            token.type == "paragraph_open"
+            and inline is not None
+            and inline.children
+            and len(inline.children) == 1
+            and inline.children[0].type == "image"
+        ):
+            image = inline.children[0]
+            figure = Token("html_block", "", 0)
+            figure.content = figure_html(
+                image.attrGet("src"), image.content, image.attrGet("title") or ""
+            )
+            out.append(figure)
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def figure_html(src: str, alt: str, caption: str) -> str:
+    caption_html = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f'<figure><img src="{escape(src)}" alt="{escape(alt)}">{caption_html}</figure>\n'

@@ -1,0 +1,114 @@
+"""Stage 3: accepted submissions + the edition config -> one Report, in reading order."""
+
+from collections import defaultdict
+
+from flows.validate import Checked
+from schemas import (
+    GOALS,
+    Chapter,
+    Contributor,
+    Edition,
+    Opening,
+    Report,
+    Section,
+    Source,
+    Submission,
+    SubmissionKind,
+    VisionSentence,
+)
+
+
+def merge(edition: Edition, checked: list[Checked]) -> Report:
+    """Build the report from the accepted files only; rejected ones are left out."""
+    accepted = [(c.file, c.submission) for c in checked if c.accepted]
+    by_goal: dict[int, list[tuple[str, Submission]]] = defaultdict(list)
+    for file, submission in accepted:
+        by_goal[submission.goal].append((file, submission))
+    chapters = [build_chapter(edition, goal.number, by_goal[goal.number]) for goal in GOALS]
+    return Report(edition=edition, chapters=chapters, contributors=contributors(edition, accepted))
+
+
+def build_chapter(edition: Edition, number: int, items: list[tuple[str, Submission]]) -> Chapter:
+    department_rank = {d.id: i for i, d in enumerate(edition.departments)}
+
+    def order(item: tuple[str, Submission]):
+        _, s = item
+        # Lower 'ordning' first, unnumbered last; ties by department (edition order), then title.
+        return (s.order is None, s.order or 0, department_rank[s.department], s.title or "")
+
+    opening = None
+    sections: dict[str, Section] = {}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for file, submission in sorted(items, key=order):
+        source = Source(file=file, department=submission.department)
+        if submission.kind is SubmissionKind.OPENING:
+            opening = Opening(text=submission.text, source=source)
+            continue
+        sections[submission.section_id] = Section(
+            id=submission.section_id,
+            title=submission.title,
+            text=submission.text,
+            source=source,
+            key_figures=submission.key_figures,
+            projects=submission.projects,
+        )
+        children[submission.parent].append(submission.section_id)
+
+    def nest(section_id: str) -> Section:
+        section = sections[section_id]
+        return section.model_copy(update={"children": [nest(c) for c in children[section_id]]})
+
+    tree = [nest(section_id) for section_id in children[None]]
+    chapter = Chapter(
+        goal=GOALS[number - 1],
+        opening=opening,
+        sections=tree,
+        assessment=next((s.assessment for _, s in items if s.assessment), None),
+        departments=[d.name for d in edition.departments if any(s.department == d.id for _, s in items)],
+    )
+    return chapter.model_copy(update={"vision_sentences": vision_sentences(edition, chapter, items)})
+
+
+def vision_sentences(
+    edition: Edition, chapter: Chapter, items: list[tuple[str, Submission]]
+) -> list[VisionSentence]:
+    """One sentence per vision goal, joining what serves it in the chapter's reading order."""
+    by_file = {file: submission for file, submission in items}
+    reading_order = []
+    if chapter.opening:
+        reading_order.append(by_file[chapter.opening.source.file])
+    reading_order += [by_file[section.source.file] for section in chapter.walk()]
+    sentences = []
+    for vision_goal in edition.vision_goals:
+        through: list[str] = []
+        for submission in reading_order:
+            for link in submission.vision_links:
+                if link.number == vision_goal.number and link.through not in through:
+                    through.append(link.through)
+        if through:
+            sentences.append(
+                VisionSentence(number=vision_goal.number, name=vision_goal.name, through=through)
+            )
+    return sentences
+
+
+def contributors(edition: Edition, accepted: list[tuple[str, Submission]]) -> list[Contributor]:
+    """Every department that delivered, in edition order, with its goals and contacts."""
+    result = []
+    for department in edition.departments:
+        own = [s for _, s in accepted if s.department == department.id]
+        if not own:
+            continue
+        contacts = []
+        for submission in own:
+            if submission.contact and submission.contact not in contacts:
+                contacts.append(submission.contact)
+        result.append(
+            Contributor(
+                department=department.id,
+                name=department.name,
+                goals=sorted({s.goal for s in own}),
+                contacts=contacts,
+            )
+        )
+    return result

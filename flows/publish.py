@@ -1,0 +1,115 @@
+"""Stage 5: write the outputs of one build atomically into outputs/<year>/."""
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from flows.gather import Disposition, DroppedFile
+from flows.validate import Checked
+
+STATUS_WORDS = {
+    "accepted": "godkänd",
+    "rejected": "avvisad",
+    Disposition.ASSET: "bilaga",
+    Disposition.IGNORED: "ignorerad",
+    Disposition.PENDING: "väntar",
+}
+PACKAGES = ("weasyprint", "prefect", "pydantic", "jinja2", "markdown-it-py", "pyyaml",
+            "font-source-sans-pro", "font-source-serif-pro", "agenda2030-rapport")
+
+
+@dataclass(frozen=True)
+class OutputNames:
+    """File names inside outputs/<year>/."""
+
+    year: int
+    draft: bool = False
+
+    @property
+    def stem(self) -> str:
+        return f"agenda2030-{self.year}" + ("-utkast" if self.draft else "")
+
+    @property
+    def pdf(self) -> str:
+        return f"{self.stem}.pdf"
+
+    @property
+    def html(self) -> str:
+        return f"{self.stem}.html"
+
+    receipt = "validering.json"
+    manifest = "manifest.json"
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename over it, fsync the folder:
+    readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(handle, 0o644)  # mkstemp makes it private; outputs are for sharing
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def receipt(files: list[DroppedFile], checked: list[Checked]) -> dict[str, Any]:
+    """What happened to every dropped file, in Swedish, for departments and the report owner."""
+    outcome = {c.file: c for c in checked}
+    entries = []
+    for dropped in files:
+        result = outcome.get(dropped.relative)
+        if result is None:
+            status = STATUS_WORDS[dropped.disposition]
+        else:
+            status = STATUS_WORDS["accepted" if result.accepted else "rejected"]
+        entries.append({
+            "fil": dropped.relative,
+            "förvaltning": dropped.folder,
+            "status": status,
+            "sha256": dropped.sha256 or None,
+            "problem": [
+                {"plats": str(p).split(": ", 1)[0], "rad": p.line, "kolumn": p.column,
+                 "nyckel": p.key, "kod": p.code, "meddelande": p.message, "text": str(p)}
+                for p in (result.problems if result else ())
+            ],
+        })
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    return {"antal": counts, "filer": entries}
+
+
+def manifest(
+    files: list[DroppedFile], edition_config: bytes, page_count: int, pdf: bytes,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    return {
+        "inputs": [{"path": "rapport.yaml", "sha256": hashlib.sha256(edition_config).hexdigest(),
+                    "size": len(edition_config)}]
+        + [{"path": f.relative, "sha256": f.sha256 or None, "size": f.size,
+            "disposition": f.disposition.value} for f in files],
+        "versions": {name: version(name) for name in PACKAGES},
+        "pdf": {"sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf), "pages": page_count},
+        "timings_s": {stage: round(seconds, 3) for stage, seconds in timings.items()},
+    }
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    write_atomically(path, text.encode())

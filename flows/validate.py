@@ -1,0 +1,230 @@
+"""Stage 2: turn each dropped file into a validated Submission or located Swedish problems."""
+
+import difflib
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ValidationError
+
+from flows.gather import DroppedFile
+from flows.readers import RawSubmission, ReadError, read_submission
+from schemas import Edition, Problem, Submission
+from schemas.messages import PROJECT_MESSAGES, key_path, swedish_message
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome for one submission file: accepted (a submission) or rejected (problems)."""
+
+    file: str  # relative to the edition folder
+    folder: str
+    sha256: str
+    submission: Submission | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return self.submission is not None and not self.problems
+
+    def rejected_with(self, *problems: Problem) -> "Checked":
+        return Checked(self.file, self.folder, self.sha256, None, self.problems + problems)
+
+
+def validation_context(edition: Edition, folder: str) -> dict[str, Any]:
+    return {
+        "departments": edition.department_ids,
+        "folder": folder,
+        "vision_goals": [v.number for v in edition.vision_goals],
+    }
+
+
+def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]) -> Checked:
+    """Read and validate one file. ``assets`` are the edition's image files (relative paths)."""
+
+    def rejected(*problems: Problem) -> Checked:
+        return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems)
+
+    try:
+        raw = read_submission(dropped.name, dropped.content)
+    except ReadError as error:
+        return rejected(
+            Problem(file=dropped.relative, code=error.code, message=error.message,
+                    line=error.line, column=error.column)
+        )
+    try:
+        submission = Submission.model_validate(
+            raw.data, context=validation_context(edition, dropped.folder)
+        )
+    except ValidationError as error:
+        return rejected(*problems_from(error, raw, dropped.relative))
+    image_problems = check_images(submission.text, raw, dropped, assets)
+    if image_problems:
+        return rejected(*image_problems)
+    return Checked(dropped.relative, dropped.folder, dropped.sha256, submission)
+
+
+def problems_from(
+    error: ValidationError, raw: RawSubmission, file: str, model: type[BaseModel] = Submission
+) -> list[Problem]:
+    """One located Swedish problem per pydantic error."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(part for part in item["loc"] if part != "[key]")
+        message = swedish_message(item)
+        if item["type"] == "extra_forbidden":
+            message = unknown_key_message(model, loc)
+        elif item["type"] == "missing":
+            message = f"nyckeln '{loc[-1]}' saknas men måste finnas"
+        line = raw.line_of(loc) if loc else _first_line(raw)
+        if item["type"] == "missing":
+            line = raw.line_of(loc[:-1]) if len(loc) > 1 else _first_line(raw)
+        problems.append(
+            Problem(file=file, code=item["type"], message=message, line=line,
+                    key=key_path(loc) if loc else None)
+        )
+    return problems
+
+
+def _first_line(raw: RawSubmission) -> int | None:
+    return min(raw.key_lines.values(), default=None)
+
+
+def unknown_key_message(model: type[BaseModel], loc: tuple) -> str:
+    """'okänd nyckel 'rubik' – menade du 'rubrik'?' using the keys allowed at that level."""
+    known = known_keys(model, loc[:-1])
+    unknown = str(loc[-1])
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+    if close:
+        return f"okänd nyckel '{unknown}' – menade du '{close[0]}'?"
+    return f"okänd nyckel '{unknown}'; tillåtna nycklar här: {', '.join(sorted(known))}"
+
+
+def known_keys(model: type[BaseModel], parent: tuple) -> list[str]:
+    """The Swedish keys allowed inside the mapping at ``parent``."""
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        field = next(
+            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
+        )
+        nested = _nested_model(field.annotation) if field else None
+        if nested is None:
+            return []
+        model = nested
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _nested_model(arg)
+        if found:
+            return found
+    return None
+
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def image_sources(text: str) -> list[tuple[str, str, int]]:
+    """(src, alt, body line) of every image in a Markdown text."""
+    found = []
+    for token in _markdown.parse(text):
+        for child in token.children or ():
+            if child.type == "image":
+                line = token.map[0] if token.map else 0
+                found.append((child.attrGet("src") or "", child.content, line))
+    return found
+
+
+def check_images(
+    text: str, raw: RawSubmission, dropped: DroppedFile, assets: frozenset[str]
+) -> list[Problem]:
+    problems = []
+    for src, alt, body_line in image_sources(text):
+        line = raw.text_line + body_line
+        resolved = posixpath.normpath(posixpath.join(dropped.folder, src))
+        if "://" in src or src.startswith("/") or not resolved.startswith(dropped.folder + "/"):
+            code = "image_outside"
+        elif resolved not in assets:
+            code = "missing_image"
+        elif not alt.strip():
+            code = "image_alt_missing"
+        else:
+            continue
+        problems.append(Problem(file=dropped.relative, code=code, line=line,
+                                message=PROJECT_MESSAGES[code].format(src=src)))
+    return problems
+
+
+def check_edition(checked: list[Checked]) -> list[Checked]:
+    """Rules across files: one opening and one assessment per goal, unique section ids,
+    and every 'under' pointing at an accepted section of the same goal.
+
+    Files are taken in path order; the first one wins and the later one is rejected,
+    its message naming the other file. Rejecting a section can orphan its children, so
+    the 'under' rule runs until nothing changes.
+    """
+    result = list(checked)
+    owners: dict[tuple, str] = {}
+    for index, item in enumerate(result):
+        if not item.accepted:
+            continue
+        submission = item.submission
+        claims = [(("section", submission.goal, submission.section_id), "duplicate_section")]
+        if submission.assessment is not None:
+            claims.append((("assessment", submission.goal), "duplicate_assessment"))
+        if submission.kind == "inledning":
+            claims = [(("opening", submission.goal), "duplicate_opening")] + claims[1:]
+        for claim, code in claims:
+            if claim in owners:
+                result[index] = _reject(item, code, goal=submission.goal,
+                                        id=submission.section_id, other=owners[claim])
+                break
+        else:
+            for claim, _ in claims:
+                owners[claim] = item.file
+    return _check_parents(result, original=checked)
+
+
+def _check_parents(result: list[Checked], original: list[Checked]) -> list[Checked]:
+    all_sections = {
+        (c.submission.goal, c.submission.section_id): c.file for c in original if c.submission
+    }
+    changed = True
+    while changed:
+        changed = False
+        accepted = {(c.submission.goal, c.submission.section_id): c for c in result if c.accepted}
+        for index, item in enumerate(result):
+            if not item.accepted or item.submission.parent is None:
+                continue
+            submission = item.submission
+            key = (submission.goal, submission.parent)
+            if key in accepted:
+                if _in_cycle(accepted, (submission.goal, submission.section_id)):
+                    result[index] = _reject(item, "parent_cycle", parent=submission.parent)
+                    changed = True
+                continue
+            code = "parent_rejected" if key in all_sections else "parent_missing"
+            result[index] = _reject(item, code, parent=submission.parent, goal=submission.goal,
+                                    other=all_sections.get(key, ""))
+            changed = True
+    return result
+
+
+def _in_cycle(accepted: dict[tuple, Checked], start: tuple) -> bool:
+    seen, key = set(), start
+    while key in accepted and accepted[key].submission.parent is not None:
+        if key in seen:
+            return True
+        seen.add(key)
+        key = (key[0], accepted[key].submission.parent)
+    return False
+
+
+def _reject(item: Checked, code: str, **context) -> Checked:
+    problem = Problem(file=item.file, code=code, message=PROJECT_MESSAGES[code].format(**context))
+    return item.rejected_with(problem)
