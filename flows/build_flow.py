@@ -52,7 +52,7 @@ def render_task(report: Report, edition_dir: Path, draft: bool):
     """Render the report to HTML and a tagged PDF."""
     html = render_html(report, TEMPLATES_DIR, draft=draft)
     identifier = f"{report.edition.municipality_code}-{report.edition.year}-{'utkast' if draft else 'rapport'}"
-    return render_pdf(html, edition_dir, TEMPLATES_DIR, identifier)
+    return render_pdf(html, edition_dir, TEMPLATES_DIR, identifier, timestamp=report.edition.date)
 
 
 @flow(name="build-report", log_prints=True)
@@ -76,9 +76,7 @@ def build_report(
 
     assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
     submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
-    futures = read_and_validate.map(
-        submissions, edition=unmapped(edition), assets=unmapped(assets)
-    )
+    futures = read_and_validate.map(submissions, edition=unmapped(edition), assets=unmapped(assets))
     checked = check_edition([future.result() for future in futures])
     lap("validate")
 
@@ -95,8 +93,12 @@ def build_report(
     out = paths.output_dir
     write_atomically(out / names.html, rendered.html.encode())
     write_json(out / names.receipt, receipt(files, checked))
-    write_json(out / names.manifest, manifest(
-        files, paths.edition_config.read_bytes(), rendered.page_count, rendered.pdf, timings))
+    write_json(
+        out / names.manifest,
+        manifest(
+            files, paths.edition_config.read_bytes(), rendered.page_count, rendered.pdf, timings
+        ),
+    )
     write_atomically(out / names.pdf, rendered.pdf)
     lap("publish")
     return BuildResult(out / names.pdf, files, checked, timings=timings)

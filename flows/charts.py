@@ -33,14 +33,20 @@ def trend_sentence(figure: KeyFigure) -> str:
     )
     if figure.better and last != first:
         improving = (last > first) == (figure.better is Direction.HIGHER)
-        sentence += " Utvecklingen går åt rätt håll." if improving else " Utvecklingen går åt fel håll."
+        sentence += (
+            " Utvecklingen går åt rätt håll." if improving else " Utvecklingen går åt fel håll."
+        )
     return sentence
 
 
 def chart_alt(figure: KeyFigure) -> str:
     """The chart's text alternative: every value, so nothing is said by the picture alone."""
-    parts = [f"{year}: {with_unit(value, figure.unit)}" for year, value in sorted(figure.values.items())]
-    target = f" Målvärde: {with_unit(figure.target, figure.unit)}." if figure.target is not None else ""
+    parts = [
+        f"{year}: {with_unit(value, figure.unit)}" for year, value in sorted(figure.values.items())
+    ]
+    target = (
+        f" Målvärde: {with_unit(figure.target, figure.unit)}." if figure.target is not None else ""
+    )
     return f"Diagram över {figure.name.lower()} per år. {'; '.join(parts)}.{target}"
 
 
@@ -99,9 +105,7 @@ def chart_svg(figure: KeyFigure, colour: str) -> str:
         parts.append(
             f'<text x="{LEFT - 4}" y="{ty + 4:.1f}" text-anchor="end" fill="#1a1a1a">Mål</text>'
         )
-    parts.append(
-        f'<text x="{LEFT}" y="12" fill="#333">{escape(figure.unit)}</text></svg>'
-    )
+    parts.append(f'<text x="{LEFT}" y="12" fill="#333">{escape(figure.unit)}</text></svg>')
     return "".join(parts)
 
 

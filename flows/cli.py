@@ -21,21 +21,41 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
     def edition_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--year", type=int, default=DEFAULT_YEAR,
-                             help=f"rapportåret, mappen under --inputs (standard: {DEFAULT_YEAR})")
-        command.add_argument("--inputs", type=Path, default=Path("inputs"),
-                             help="mappen med en undermapp per år (standard: inputs)")
-        command.add_argument("--outputs", type=Path, default=Path("outputs"),
-                             help="dit rapporten skrivs, en undermapp per år (standard: outputs)")
+        command.add_argument(
+            "--year",
+            type=int,
+            default=DEFAULT_YEAR,
+            help=f"rapportåret, mappen under --inputs (standard: {DEFAULT_YEAR})",
+        )
+        command.add_argument(
+            "--inputs",
+            type=Path,
+            default=Path("inputs"),
+            help="mappen med en undermapp per år (standard: inputs)",
+        )
+        command.add_argument(
+            "--outputs",
+            type=Path,
+            default=Path("outputs"),
+            help="dit rapporten skrivs, en undermapp per år (standard: outputs)",
+        )
 
-    build = commands.add_parser("build", help="bygg rapporten som PDF",
-                                description="Läser, kontrollerar och sammanställer bidragen "
-                                            "och skriver rapporten som PDF.")
+    build = commands.add_parser(
+        "build",
+        help="bygg rapporten som PDF",
+        description="Läser, kontrollerar och sammanställer bidragen och skriver rapporten som PDF.",
+    )
     edition_options(build)
-    build.add_argument("--draft", action="store_true",
-                       help="bygg ett utkast märkt UTKAST som visar vem som skrivit vad")
-    validate = commands.add_parser("validate", help="kontrollera bidragen utan att bygga",
-                                   description="Kontrollerar alla bidrag och visar vad som är fel.")
+    build.add_argument(
+        "--draft",
+        action="store_true",
+        help="bygg ett utkast märkt UTKAST som visar vem som skrivit vad",
+    )
+    validate = commands.add_parser(
+        "validate",
+        help="kontrollera bidragen utan att bygga",
+        description="Kontrollerar alla bidrag och visar vad som är fel.",
+    )
     edition_options(validate)
     return main
 
@@ -44,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     paths = Paths(inputs=args.inputs.resolve(), outputs=args.outputs.resolve(), year=args.year)
     if not paths.edition_dir.is_dir():
-        print(f"Fel: mappen {paths.edition_dir} finns inte. Finns utgåvan {args.year}?",
-              file=sys.stderr)
+        print(
+            f"Fel: mappen {paths.edition_dir} finns inte. Finns utgåvan {args.year}?",
+            file=sys.stderr,
+        )
         return 2
     try:
         if args.command == "validate":
@@ -62,9 +84,13 @@ def validate_command(paths: Paths) -> int:
     edition = load_edition(paths.edition_config)
     files = gather(paths.edition_dir)
     assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
-    checked = check_edition([
-        validate_file(f, edition, assets) for f in files if f.disposition is Disposition.SUBMISSION
-    ])
+    checked = check_edition(
+        [
+            validate_file(f, edition, assets)
+            for f in files
+            if f.disposition is Disposition.SUBMISSION
+        ]
+    )
     accepted = sum(c.accepted for c in checked)
     print(f"{accepted} av {len(checked)} bidrag godkändes.")
     print_rejected(checked)

@@ -20,13 +20,29 @@ class EditionError(Exception):
 def load_edition(config: Path) -> Edition:
     name = f"{config.parent.name}/{config.name}"
     if not config.is_file():
-        raise EditionError([Problem(file=name, code="missing_edition",
-                                    message="filen saknas; varje utgåva behöver en rapport.yaml")])
+        raise EditionError(
+            [
+                Problem(
+                    file=name,
+                    code="missing_edition",
+                    message="filen saknas; varje utgåva behöver en rapport.yaml",
+                )
+            ]
+        )
     try:
         data, key_lines = load_yaml_mapping(decode(config.read_bytes()), first_line=1)
     except ReadError as error:
-        raise EditionError([Problem(file=name, code=error.code, message=error.message,
-                                    line=error.line, column=error.column)]) from None
+        raise EditionError(
+            [
+                Problem(
+                    file=name,
+                    code=error.code,
+                    message=error.message,
+                    line=error.line,
+                    column=error.column,
+                )
+            ]
+        ) from None
     try:
         return Edition.model_validate(data)
     except ValidationError as error:

@@ -47,7 +47,9 @@ def is_ignored(name: str) -> bool:
     )
 
 
-def gather(edition_dir: Path, settle_seconds: float = 0.0, now: float | None = None) -> list[DroppedFile]:
+def gather(
+    edition_dir: Path, settle_seconds: float = 0.0, now: float | None = None
+) -> list[DroppedFile]:
     """Every file in the department folders, sorted by path; the folder itself is only read.
 
     A file modified less than ``settle_seconds`` ago may still be being copied: it is

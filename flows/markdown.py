@@ -12,8 +12,9 @@ ALLOWED_LINK_PREFIXES = ("https://", "mailto:")
 def _parser() -> MarkdownIt:
     # Raw HTML is off: what departments write stays text.
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    md.validateLink = lambda url: url.strip().lower().startswith(ALLOWED_LINK_PREFIXES) or (
-        "://" not in url and ":" not in url.split("/")[0]
+    md.validateLink = lambda url: (
+        url.strip().lower().startswith(ALLOWED_LINK_PREFIXES)
+        or ("://" not in url and ":" not in url.split("/")[0])
     )
     return md
 
@@ -35,7 +36,9 @@ def render_markdown(text: str, heading_level: int, folder: str) -> Markup:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         for child in token.children or ():
             if child.type == "image":
-                child.attrSet("src", posixpath.normpath(posixpath.join(folder, child.attrGet("src"))))
+                child.attrSet(
+                    "src", posixpath.normpath(posixpath.join(folder, child.attrGet("src")))
+                )
     tokens = _figures(tokens)
     return Markup(_md.renderer.render(tokens, _md.options, {}))
 

@@ -64,9 +64,13 @@ def build_chapter(edition: Edition, number: int, items: list[tuple[str, Submissi
         opening=opening,
         sections=tree,
         assessment=next((s.assessment for _, s in items if s.assessment), None),
-        departments=[d.name for d in edition.departments if any(s.department == d.id for _, s in items)],
+        departments=[
+            d.name for d in edition.departments if any(s.department == d.id for _, s in items)
+        ],
     )
-    return chapter.model_copy(update={"vision_sentences": vision_sentences(edition, chapter, items)})
+    return chapter.model_copy(
+        update={"vision_sentences": vision_sentences(edition, chapter, items)}
+    )
 
 
 def vision_sentences(

@@ -19,8 +19,17 @@ STATUS_WORDS = {
     Disposition.IGNORED: "ignorerad",
     Disposition.PENDING: "väntar",
 }
-PACKAGES = ("weasyprint", "prefect", "pydantic", "jinja2", "markdown-it-py", "pyyaml",
-            "font-source-sans-pro", "font-source-serif-pro", "agenda2030-rapport")
+PACKAGES = (
+    "weasyprint",
+    "prefect",
+    "pydantic",
+    "jinja2",
+    "markdown-it-py",
+    "pyyaml",
+    "font-source-sans-pro",
+    "font-source-serif-pro",
+    "agenda2030-rapport",
+)
 
 
 @dataclass(frozen=True)
@@ -78,17 +87,26 @@ def receipt(files: list[DroppedFile], checked: list[Checked]) -> dict[str, Any]:
             status = STATUS_WORDS[dropped.disposition]
         else:
             status = STATUS_WORDS["accepted" if result.accepted else "rejected"]
-        entries.append({
-            "fil": dropped.relative,
-            "förvaltning": dropped.folder,
-            "status": status,
-            "sha256": dropped.sha256 or None,
-            "problem": [
-                {"plats": str(p).split(": ", 1)[0], "rad": p.line, "kolumn": p.column,
-                 "nyckel": p.key, "kod": p.code, "meddelande": p.message, "text": str(p)}
-                for p in (result.problems if result else ())
-            ],
-        })
+        entries.append(
+            {
+                "fil": dropped.relative,
+                "förvaltning": dropped.folder,
+                "status": status,
+                "sha256": dropped.sha256 or None,
+                "problem": [
+                    {
+                        "plats": str(p).split(": ", 1)[0],
+                        "rad": p.line,
+                        "kolumn": p.column,
+                        "nyckel": p.key,
+                        "kod": p.code,
+                        "meddelande": p.message,
+                        "text": str(p),
+                    }
+                    for p in (result.problems if result else ())
+                ],
+            }
+        )
     counts: dict[str, int] = {}
     for entry in entries:
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1
@@ -96,14 +114,29 @@ def receipt(files: list[DroppedFile], checked: list[Checked]) -> dict[str, Any]:
 
 
 def manifest(
-    files: list[DroppedFile], edition_config: bytes, page_count: int, pdf: bytes,
+    files: list[DroppedFile],
+    edition_config: bytes,
+    page_count: int,
+    pdf: bytes,
     timings: dict[str, float],
 ) -> dict[str, Any]:
     return {
-        "inputs": [{"path": "rapport.yaml", "sha256": hashlib.sha256(edition_config).hexdigest(),
-                    "size": len(edition_config)}]
-        + [{"path": f.relative, "sha256": f.sha256 or None, "size": f.size,
-            "disposition": f.disposition.value} for f in files],
+        "inputs": [
+            {
+                "path": "rapport.yaml",
+                "sha256": hashlib.sha256(edition_config).hexdigest(),
+                "size": len(edition_config),
+            }
+        ]
+        + [
+            {
+                "path": f.relative,
+                "sha256": f.sha256 or None,
+                "size": f.size,
+                "disposition": f.disposition.value,
+            }
+            for f in files
+        ],
         "versions": {name: version(name) for name in PACKAGES},
         "pdf": {"sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf), "pages": page_count},
         "timings_s": {stage: round(seconds, 3) for stage, seconds in timings.items()},

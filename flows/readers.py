@@ -70,8 +70,10 @@ def read_markdown(text: str) -> RawSubmission:
         # In Markdown the body is the text; a 'text' key would silently compete with it.
         key_lines_text = key_lines.get(("text",))
         raise ReadError("markdown_text_key", line=key_lines_text)
-    body = "\n".join(lines[end + 1 :]).strip("\n")
-    return RawSubmission({**data, "text": body}, key_lines, text_line=end + 2)
+    body_lines = lines[end + 1 :]
+    blank = next((i for i, line in enumerate(body_lines) if line.strip()), len(body_lines))
+    body = "\n".join(body_lines[blank:]).rstrip("\n")
+    return RawSubmission({**data, "text": body}, key_lines, text_line=end + 2 + blank)
 
 
 def read_yaml(text: str) -> RawSubmission:

@@ -1,8 +1,11 @@
 """Stage 4: Report -> HTML (Jinja2, autoescaped) -> PDF (WeasyPrint, tagged, fonts embedded)."""
 
 import base64
+import calendar
+import datetime as dt
 import hashlib
 import logging
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +21,20 @@ from flows.markdown import render_markdown
 from flows.numbers import swedish_number
 from schemas import Goal, KeyFigure, Project, Report, Source, slugify
 
-MONTHS = ("januari februari mars april maj juni juli augusti september oktober november "
-          "december").split()
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 # The default document is PDF/UA-1: tagged, with language, title and embedded fonts.
 ACCESSIBLE_VARIANT = "pdf/ua-1"
@@ -87,10 +102,20 @@ def render_html(report: Report, templates_dir: Path, draft: bool = False) -> str
 
 
 def render_pdf(
-    html: str, edition_dir: Path, templates_dir: Path, identifier: str, variant: str = ACCESSIBLE_VARIANT
+    html: str,
+    edition_dir: Path,
+    templates_dir: Path,
+    identifier: str,
+    variant: str = ACCESSIBLE_VARIANT,
+    timestamp: dt.date = dt.date(2000, 1, 1),
 ) -> Rendered:
     """Typeset ``html``; relative URLs resolve in the edition folder, and nothing outside the
-    edition, the templates and the font packages can be read."""
+    edition, the templates and the font packages can be read.
+
+    ``identifier`` and ``timestamp`` come from the edition so that the same inputs give the
+    same bytes: fontTools stamps subset fonts with SOURCE_DATE_EPOCH when it is set.
+    """
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(timestamp.timetuple()))
     fetcher = FolderFetcher([edition_dir, templates_dir, *font_dirs()])
     with _weasyprint_errors() as errors:
         try:
@@ -108,6 +133,17 @@ def render_pdf(
     if errors:
         raise RenderError("WeasyPrint rapporterade fel: " + "; ".join(errors))
     return Rendered(html=html, pdf=pdf, page_count=len(document.pages))
+
+
+class _NoSubsetterNagging(logging.Filter):
+    """WeasyPrint warns on every font that it subsets with fontTools because the system lacks
+    libharfbuzz-subset; the output is correct, so the warning only buries real ones."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "HarfBuzz-Subset" not in record.getMessage()
+
+
+logging.getLogger("weasyprint").addFilter(_NoSubsetterNagging())
 
 
 @contextmanager
@@ -140,12 +176,19 @@ def badge_uri(goal: Goal) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-PROJECT_COLUMNS = (("kind", "Typ"), ("period", "Period"), ("partners", "Partner"),
-                   ("funding", "Finansiering"), ("role", "Kommunens roll"))
+PROJECT_COLUMNS = (
+    ("kind", "Typ"),
+    ("period", "Period"),
+    ("partners", "Partner"),
+    ("funding", "Finansiering"),
+    ("role", "Kommunens roll"),
+)
 
 
 def project_columns(projects: list[Project]) -> list[tuple[str, str]]:
-    return [(key, label) for key, label in PROJECT_COLUMNS if any(getattr(p, key) for p in projects)]
+    return [
+        (key, label) for key, label in PROJECT_COLUMNS if any(getattr(p, key) for p in projects)
+    ]
 
 
 def figure_years(figures: list[KeyFigure]) -> list[int]:

@@ -50,8 +50,13 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
         raw = read_submission(dropped.name, dropped.content)
     except ReadError as error:
         return rejected(
-            Problem(file=dropped.relative, code=error.code, message=error.message,
-                    line=error.line, column=error.column)
+            Problem(
+                file=dropped.relative,
+                code=error.code,
+                message=error.message,
+                line=error.line,
+                column=error.column,
+            )
         )
     try:
         submission = Submission.model_validate(
@@ -81,8 +86,13 @@ def problems_from(
         if item["type"] == "missing":
             line = raw.line_of(loc[:-1]) if len(loc) > 1 else _first_line(raw)
         problems.append(
-            Problem(file=file, code=item["type"], message=message, line=line,
-                    key=key_path(loc) if loc else None)
+            Problem(
+                file=file,
+                code=item["type"],
+                message=message,
+                line=line,
+                key=key_path(loc) if loc else None,
+            )
         )
     return problems
 
@@ -155,8 +165,14 @@ def check_images(
             code = "image_alt_missing"
         else:
             continue
-        problems.append(Problem(file=dropped.relative, code=code, line=line,
-                                message=PROJECT_MESSAGES[code].format(src=src)))
+        problems.append(
+            Problem(
+                file=dropped.relative,
+                code=code,
+                line=line,
+                message=PROJECT_MESSAGES[code].format(src=src),
+            )
+        )
     return problems
 
 
@@ -181,8 +197,9 @@ def check_edition(checked: list[Checked]) -> list[Checked]:
             claims = [(("opening", submission.goal), "duplicate_opening")] + claims[1:]
         for claim, code in claims:
             if claim in owners:
-                result[index] = _reject(item, code, goal=submission.goal,
-                                        id=submission.section_id, other=owners[claim])
+                result[index] = _reject(
+                    item, code, goal=submission.goal, id=submission.section_id, other=owners[claim]
+                )
                 break
         else:
             for claim, _ in claims:
@@ -209,8 +226,13 @@ def _check_parents(result: list[Checked], original: list[Checked]) -> list[Check
                     changed = True
                 continue
             code = "parent_rejected" if key in all_sections else "parent_missing"
-            result[index] = _reject(item, code, parent=submission.parent, goal=submission.goal,
-                                    other=all_sections.get(key, ""))
+            result[index] = _reject(
+                item,
+                code,
+                parent=submission.parent,
+                goal=submission.goal,
+                other=all_sections.get(key, ""),
+            )
             changed = True
     return result
 

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-
 WHITE, DARK = "#FFFFFF", "#1A1A1A"
 
 
@@ -32,6 +31,7 @@ class Goal:
     def text_colour(self) -> str:
         """White or near-black, whichever reads better on the goal colour."""
         return max((WHITE, DARK), key=lambda text: contrast_ratio(self.colour, text))
+
 
 GOALS: tuple[Goal, ...] = tuple(
     Goal(number, name, colour)

@@ -1,0 +1,86 @@
+"""Shared fixtures: the demo edition, a session-wide Prefect harness and one real build."""
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from flows.settings import PROJECT_ROOT
+
+DEMO_YEAR = 2025
+DEMO_INPUTS = PROJECT_ROOT / "inputs"
+
+BROKEN_FILE = """---
+förvaltning: kultur-och-fritid
+mål: 18
+rubrik: Ett trasigt bidrag
+---
+Den här filen har ett mål som inte finns.
+"""
+
+
+@pytest.fixture
+def demo_inputs(tmp_path: Path) -> Path:
+    """A private copy of the demo edition: the folder holding 2025/."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), inputs / str(DEMO_YEAR))
+    return inputs
+
+
+@pytest.fixture(scope="session")
+def demo_report():
+    """The demo edition merged without Prefect or rendering; every file must be accepted."""
+    from flows.edition import load_edition
+    from flows.gather import Disposition, gather
+    from flows.merge import merge
+    from flows.validate import check_edition, validate_file
+
+    edition_dir = DEMO_INPUTS / str(DEMO_YEAR)
+    edition = load_edition(edition_dir / "rapport.yaml")
+    files = gather(edition_dir)
+    assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
+    checked = check_edition(
+        [
+            validate_file(f, edition, assets)
+            for f in files
+            if f.disposition is Disposition.SUBMISSION
+        ]
+    )
+    assert all(c.accepted for c in checked), [str(p) for c in checked for p in c.problems]
+    return merge(edition, checked)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server and database for every flow run in the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@dataclass
+class DemoBuild:
+    inputs: Path
+    outputs: Path
+    result: object  # flows.build_flow.BuildResult
+    broken_file: str
+
+    @property
+    def pdf(self) -> Path:
+        return self.result.pdf
+
+
+@pytest.fixture(scope="session")
+def demo_build(prefect_harness, tmp_path_factory) -> DemoBuild:
+    """The real flow run once on the demo edition with one broken file dropped beside the rest."""
+    from flows.build_flow import build_report
+
+    inputs = tmp_path_factory.mktemp("demo") / "inputs"
+    shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), inputs / str(DEMO_YEAR))
+    broken = "kultur-och-fritid/trasigt-bidrag.md"
+    (inputs / str(DEMO_YEAR) / broken).write_text(BROKEN_FILE, encoding="utf-8")
+    outputs = inputs.parent / "outputs"
+    result = build_report(year=DEMO_YEAR, inputs=inputs, outputs=outputs)
+    return DemoBuild(inputs, outputs, result, broken)
