@@ -14,7 +14,7 @@ from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile, gather
 from flows.merge import merge
 from flows.publish import OutputNames, manifest, receipt, write_atomically, write_json
-from flows.render import RenderError, render_html, render_pdf
+from flows.render import Rendered, RenderError, render_html, render_pdf
 from flows.settings import TEMPLATES_DIR, Paths
 from flows.validate import Checked, check_edition, validate_file
 from schemas import Edition, Report
@@ -29,6 +29,7 @@ class BuildResult:
     checked: list[Checked]
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    archive_pdf: Path | None = None
 
     @property
     def rejected(self) -> list[Checked]:
@@ -48,16 +49,22 @@ def merge_task(edition: Edition, checked: list[Checked]) -> Report:
 
 
 @task(name="render", cache_policy=NO_CACHE)
-def render_task(report: Report, edition_dir: Path, draft: bool):
-    """Render the report to HTML and a tagged PDF."""
+def render_task(report: Report, edition_dir: Path, draft: bool, archive: bool) -> Rendered:
+    """Render the report to HTML and a tagged PDF (and an archival PDF/A)."""
     html = render_html(report, TEMPLATES_DIR, draft=draft)
     identifier = f"{report.edition.municipality_code}-{report.edition.year}-{'utkast' if draft else 'rapport'}"
-    return render_pdf(html, edition_dir, TEMPLATES_DIR, identifier, timestamp=report.edition.date)
+    return render_pdf(
+        html, edition_dir, TEMPLATES_DIR, identifier, timestamp=report.edition.date, archive=archive
+    )
 
 
 @flow(name="build-report", log_prints=True)
 def build_report(
-    year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), draft: bool = False
+    year: int,
+    inputs: Path = Path("inputs"),
+    outputs: Path = Path("outputs"),
+    draft: bool = False,
+    archive: bool = False,
 ) -> BuildResult:
     """Build one edition's report from the files departments dropped."""
     paths = Paths(inputs=Path(inputs), outputs=Path(outputs), year=year)
@@ -84,7 +91,7 @@ def build_report(
     lap("merge")
 
     try:
-        rendered = render_task(report, paths.edition_dir, draft)
+        rendered = render_task(report, paths.edition_dir, draft, archive)
     except RenderError as error:
         return BuildResult(None, files, checked, error=str(error), timings=timings)
     lap("render")
@@ -100,5 +107,9 @@ def build_report(
         ),
     )
     write_atomically(out / names.pdf, rendered.pdf)
+    archive_pdf = None
+    if rendered.archive_pdf is not None:
+        archive_pdf = out / names.archive_pdf
+        write_atomically(archive_pdf, rendered.archive_pdf)
     lap("publish")
-    return BuildResult(out / names.pdf, files, checked, timings=timings)
+    return BuildResult(out / names.pdf, files, checked, timings=timings, archive_pdf=archive_pdf)

@@ -51,6 +51,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="bygg ett utkast märkt UTKAST som visar vem som skrivit vad",
     )
+    build.add_argument(
+        "--archive",
+        action="store_true",
+        help="skriv också en arkivversion (PDF/A-3) bredvid rapporten",
+    )
     validate = commands.add_parser(
         "validate",
         help="kontrollera bidragen utan att bygga",
@@ -72,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return validate_command(paths)
-        return build_command(paths, args.draft)
+        return build_command(paths, args.draft, args.archive)
     except EditionError as error:
         print("Fel i rapport.yaml, inget kunde byggas:", file=sys.stderr)
         for problem in error.problems:
@@ -97,11 +102,16 @@ def validate_command(paths: Paths) -> int:
     return 1 if accepted < len(checked) else 0
 
 
-def build_command(paths: Paths, draft: bool) -> int:
+def build_command(paths: Paths, draft: bool, archive: bool) -> int:
+    # Quiet, and patient with the embedded server's start on a small machine (17-21 s seen).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from flows.build_flow import build_report  # Prefect loads slowly; only when building
 
-    result = build_report(year=paths.year, inputs=paths.inputs, outputs=paths.outputs, draft=draft)
+    result = build_report(
+        year=paths.year, inputs=paths.inputs, outputs=paths.outputs, draft=draft, archive=archive
+    )
     accepted = len(result.checked) - len(result.rejected)
     print(f"{accepted} av {len(result.checked)} bidrag godkändes.")
     print_rejected(result.checked)
@@ -109,6 +119,8 @@ def build_command(paths: Paths, draft: bool) -> int:
         print(f"Fel: ingen rapport kunde publiceras: {result.error}", file=sys.stderr)
         return 1
     print(f"Kvitto: {result.pdf.parent / 'validering.json'}")
+    if result.archive_pdf:
+        print(f"Arkivversion (PDF/A-3): {result.archive_pdf}")
     print(result.pdf)
     return 0
 

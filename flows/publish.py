@@ -48,6 +48,10 @@ class OutputNames:
         return f"{self.stem}.pdf"
 
     @property
+    def archive_pdf(self) -> str:
+        return f"{self.stem}-arkiv.pdf"
+
+    @property
     def html(self) -> str:
         return f"{self.stem}.html"
 

@@ -50,6 +50,7 @@ class Rendered:
     html: str
     pdf: bytes
     page_count: int
+    archive_pdf: bytes | None = None
 
 
 def template_environment(templates_dir: Path, report: Report) -> jinja2.Environment:
@@ -106,33 +107,36 @@ def render_pdf(
     edition_dir: Path,
     templates_dir: Path,
     identifier: str,
-    variant: str = ACCESSIBLE_VARIANT,
     timestamp: dt.date = dt.date(2000, 1, 1),
+    archive: bool = False,
 ) -> Rendered:
-    """Typeset ``html``; relative URLs resolve in the edition folder, and nothing outside the
-    edition, the templates and the font packages can be read.
+    """Typeset ``html`` once, and write it as PDF/UA-1 (and, with ``archive``, as PDF/A-3a).
 
-    ``identifier`` and ``timestamp`` come from the edition so that the same inputs give the
-    same bytes: fontTools stamps subset fonts with SOURCE_DATE_EPOCH when it is set.
+    Relative URLs resolve in the edition folder; nothing outside the edition, the templates
+    and the font packages can be read. ``identifier`` and ``timestamp`` come from the edition
+    so the same inputs give the same bytes (fontTools stamps subset fonts with
+    SOURCE_DATE_EPOCH when it is set).
     """
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(timestamp.timetuple()))
     fetcher = FolderFetcher([edition_dir, templates_dir, *font_dirs()])
+    pdf_identifier = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
     with _weasyprint_errors() as errors:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=edition_dir.resolve().as_uri() + "/", url_fetcher=fetcher
             ).render()
-            pdf = document.write_pdf(
-                pdf_variant=variant,
-                # A fixed identifier keeps the bytes the same for the same inputs.
-                pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
+            pdf = document.write_pdf(pdf_variant=ACCESSIBLE_VARIANT, pdf_identifier=pdf_identifier)
+            archive_pdf = (
+                document.write_pdf(pdf_variant=ARCHIVE_VARIANT, pdf_identifier=pdf_identifier)
+                if archive
+                else None
             )
         except weasyprint.urls.FatalURLFetchingError as error:
             cause = error.__cause__ or error
             raise RenderError(f"en resurs kunde inte hämtas: {cause}") from None
     if errors:
         raise RenderError("WeasyPrint rapporterade fel: " + "; ".join(errors))
-    return Rendered(html=html, pdf=pdf, page_count=len(document.pages))
+    return Rendered(html=html, pdf=pdf, page_count=len(document.pages), archive_pdf=archive_pdf)
 
 
 class _NoSubsetterNagging(logging.Filter):
