@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 YEAR ?= 2025
 
-.PHONY: setup report test lint bench clean
+.PHONY: setup report test lint pictures clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows schemas tests bench
+
+pictures: report
+	$(BIN)/python docs/pictures.py outputs/$(YEAR)/agenda2030-$(YEAR).pdf
 
 clean:
 	rm -rf outputs/*/ .pytest_cache

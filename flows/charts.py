@@ -5,7 +5,7 @@ import base64
 from markupsafe import escape
 
 from flows.numbers import swedish_number, with_unit
-from schemas import KeyFigure
+from schemas import Goal, KeyFigure
 from schemas.submission import Direction
 
 
@@ -50,12 +50,17 @@ def chart_alt(figure: KeyFigure) -> str:
     return f"Diagram över {figure.name.lower()} per år. {'; '.join(parts)}.{target}"
 
 
-WIDTH, HEIGHT = 480, 170
+WIDTH, HEIGHT = 480, 150
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 22, 30
 
 
-def chart_svg(figure: KeyFigure, colour: str) -> str:
-    """A column chart of the yearly values; a dashed line marks the target when there is one."""
+def chart_svg(figure: KeyFigure, goal: Goal) -> str:
+    """A column chart of the yearly values; a dashed line marks the target when there is one.
+
+    Values are written inside the bars (in the goal's text colour) where they fit, so a
+    target line just above the bars never runs through them.
+    """
+    colour = goal.colour
     years = sorted(figure.values)
     values = [v for v in figure.values.values() if v is not None]
     ceiling = max(values + ([figure.target] if figure.target is not None else []) + [0]) or 1
@@ -92,9 +97,11 @@ def chart_svg(figure: KeyFigure, colour: str) -> str:
             f'<rect x="{centre - bar / 2:.1f}" y="{top:.1f}" width="{bar:.1f}" '
             f'height="{max(height, 0.5):.1f}" fill="{colour}" stroke="#1a1a1a" stroke-width="0.8"/>'
         )
+        inside = height > 22
+        label_y, label_colour = (top + 16, goal.text_colour) if inside else (top - 5, "#1a1a1a")
         parts.append(
-            f'<text x="{centre:.1f}" y="{top - 5:.1f}" text-anchor="middle" fill="#1a1a1a">'
-            f"{escape(swedish_number(value))}</text>"
+            f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" '
+            f'fill="{label_colour}">{escape(swedish_number(value))}</text>'
         )
     if figure.target is not None:
         ty = y(figure.target)
@@ -109,7 +116,7 @@ def chart_svg(figure: KeyFigure, colour: str) -> str:
     return "".join(parts)
 
 
-def chart_data_uri(figure: KeyFigure, colour: str) -> str:
+def chart_data_uri(figure: KeyFigure, goal: Goal) -> str:
     """The chart as an image URL, so it is tagged as a Figure with the alt text of an <img>."""
-    svg = chart_svg(figure, colour).encode()
+    svg = chart_svg(figure, goal).encode()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()

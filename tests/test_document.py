@@ -136,7 +136,10 @@ def test_draft_says_utkast_on_every_page_and_names_departments(draft_build):
     texts = page_texts(draft_build.pdf)
     assert all("UTKAST" in text for text in texts)
     joined = " ".join(texts)
-    assert "Bidrag från Barn- och utbildningsförvaltningen (barn-och-utbildning/mal-17-skolprojekt.md)" in re.sub(r"\s+", " ", joined)
+    assert (
+        "Bidrag från Barn- och utbildningsförvaltningen (barn-och-utbildning/mal-17-skolprojekt.md)"
+        in re.sub(r"\s+", " ", joined)
+    )
 
 
 def test_final_build_has_no_draft_marks(demo_build):
