@@ -14,25 +14,44 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass(frozen=True)
 class RawSubmission:
-    """A file's data before validation, with where each key stands (1-based lines)."""
+    """A file's data before validation, with where each key stands.
+
+    Text formats locate keys by 1-based line (``key_lines``); formats without lines, such as
+    Word, by a place a person can find (``key_places``: 'tabell 1, raden Mål').
+    """
 
     data: dict[str, Any]
     key_lines: dict[KeyPath, int] = field(default_factory=dict)
     text_line: int = 1  # the line the Markdown body starts on
+    key_places: dict[KeyPath, str] = field(default_factory=dict)
 
     def line_of(self, loc: KeyPath) -> int | None:
         """The line of the deepest key of ``loc`` that the file has."""
-        for end in range(len(loc), 0, -1):
-            if loc[:end] in self.key_lines:
-                return self.key_lines[loc[:end]]
-        return None
+        return _deepest(self.key_lines, loc)
+
+    def place_of(self, loc: KeyPath) -> str | None:
+        return _deepest(self.key_places, loc)
+
+
+def _deepest(places: dict, loc: KeyPath):
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in places:
+            return places[loc[:end]]
+    return None
 
 
 class ReadError(Exception):
     """The file cannot be turned into data; carries a located, Swedish problem."""
 
-    def __init__(self, code: str, line: int | None = None, column: int | None = None, **context):
-        self.code, self.line, self.column = code, line, column
+    def __init__(
+        self,
+        code: str,
+        line: int | None = None,
+        column: int | None = None,
+        place: str | None = None,
+        **context,
+    ):
+        self.code, self.line, self.column, self.place = code, line, column, place
         self.message = PROJECT_MESSAGES[code].format(**context)
         super().__init__(self.message)
 

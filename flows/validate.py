@@ -56,6 +56,7 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
                 message=error.message,
                 line=error.line,
                 column=error.column,
+                place=error.place,
             )
         )
     try:
@@ -82,9 +83,9 @@ def problems_from(
             message = unknown_key_message(model, loc)
         elif item["type"] == "missing":
             message = f"nyckeln '{loc[-1]}' saknas men måste finnas"
-        line = raw.line_of(loc) if loc else _first_line(raw)
-        if item["type"] == "missing":
-            line = raw.line_of(loc[:-1]) if len(loc) > 1 else _first_line(raw)
+        # A missing key has no line of its own: point at its parent, or the file's first key.
+        where = loc[:-1] if item["type"] == "missing" else loc
+        line = raw.line_of(where) if where else _first_line(raw)
         problems.append(
             Problem(
                 file=file,
@@ -92,6 +93,7 @@ def problems_from(
                 message=message,
                 line=line,
                 key=key_path(loc) if loc else None,
+                place=raw.place_of(where),
             )
         )
     return problems

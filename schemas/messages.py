@@ -99,9 +99,12 @@ class Problem(BaseModel):
     line: int | None = None
     column: int | None = None
     key: str | None = None
+    place: str | None = None  # where lines mean nothing, e.g. 'tabell 1, raden Mål' in Word
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.place:
+            where.append(self.place)
         if self.line is not None:
             where.append(f"rad {self.line}")
         if self.column is not None:
