@@ -1,21 +1,28 @@
 """The Prefect flow `build-report`: gather -> validate -> merge -> render -> publish.
 
-Each stage is a plain function in its own module; this module only wires them as tasks.
+Each stage is a plain function in its own module; this module only wires them as tasks and
+reports what people read as artifacts.
 """
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.completeness import Completeness, completeness, status_table
 from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile, gather
 from flows.merge import merge
-from flows.publish import OutputNames, manifest, receipt, write_atomically, write_json
+from flows.pages import receipt_pages
+from flows.publish import OutputNames, manifest, write_atomically, write_json, write_pages
+from flows.receipt import FileOutcome, outcomes, receipt_json, receipt_table
 from flows.render import Rendered, RenderError, render_html, render_pdf
-from flows.settings import TEMPLATES_DIR, Paths
+from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
+from flows.strict import strict_reasons
 from flows.validate import Checked, check_edition, validate_file
 from schemas import Edition, Report
 
@@ -27,6 +34,8 @@ class BuildResult:
     pdf: Path | None
     files: list[DroppedFile]
     checked: list[Checked]
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    status: Completeness | None = None
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     archive_pdf: Path | None = None
@@ -49,12 +58,34 @@ def merge_task(edition: Edition, checked: list[Checked]) -> Report:
 
 
 @task(name="render", cache_policy=NO_CACHE)
-def render_task(report: Report, edition_dir: Path, draft: bool, archive: bool) -> Rendered:
+def render_task(
+    report: Report, edition_dir: Path, draft: bool, archive: bool, excluded: list[FileOutcome]
+) -> Rendered:
     """Render the report to HTML and a tagged PDF (and an archival PDF/A)."""
-    html = render_html(report, TEMPLATES_DIR, draft=draft)
-    identifier = f"{report.edition.municipality_code}-{report.edition.year}-{'utkast' if draft else 'rapport'}"
+    html = render_html(report, TEMPLATES_DIR, draft=draft, excluded=excluded)
+    kind = "utkast" if draft else "rapport"
+    identifier = f"{report.edition.municipality_code}-{report.edition.year}-{kind}"
     return render_pdf(
         html, edition_dir, TEMPLATES_DIR, identifier, timestamp=report.edition.date, archive=archive
+    )
+
+
+@task(name="publish-receipt", cache_policy=NO_CACHE)
+def publish_receipt(
+    out: Path, edition: Edition, items: list[FileOutcome], status: Completeness
+) -> None:
+    """Write the receipt (JSON and HTML pages) and show it and the matrix as artifacts."""
+    write_json(out / OutputNames.receipt, receipt_json(items))
+    write_pages(out, receipt_pages(edition, items, status, TEMPLATES_DIR))
+    create_table_artifact(
+        key=f"bidrag-{edition.year}",
+        table=receipt_table(items),
+        description=f"Inlämnade filer för {edition.year} och vad som hände med dem",
+    )
+    create_table_artifact(
+        key=f"status-{edition.year}",
+        table=status_table(status),
+        description=f"Vem har lämnat vad: {status.deadline_text}",
     )
 
 
@@ -65,9 +96,13 @@ def build_report(
     outputs: Path = Path("outputs"),
     draft: bool = False,
     archive: bool = False,
+    strict: bool = False,
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    today: dt.date | None = None,
 ) -> BuildResult:
     """Build one edition's report from the files departments dropped."""
     paths = Paths(inputs=Path(inputs), outputs=Path(outputs), year=year)
+    out = paths.output_dir
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -78,33 +113,39 @@ def build_report(
         clock = now
 
     edition = load_edition(paths.edition_config)
-    files = gather(paths.edition_dir)
+    files = gather(paths.edition_dir, settle_seconds=settle_seconds)
     lap("gather")
 
     assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
     submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
     futures = read_and_validate.map(submissions, edition=unmapped(edition), assets=unmapped(assets))
     checked = check_edition([future.result() for future in futures])
+    items = outcomes(files, checked)
+    status = completeness(edition, items, today or dt.date.today())
+    publish_receipt(out, edition, items, status)
     lap("validate")
+
+    def not_published(error: str) -> BuildResult:
+        return BuildResult(None, files, checked, items, status, error=error, timings=timings)
+
+    if strict and (reasons := strict_reasons(items, status)):
+        return not_published("strikt bygge: " + "; ".join(reasons))
 
     report = merge_task(edition, checked)
     lap("merge")
 
+    excluded = [item for item in items if item.problems]
     try:
-        rendered = render_task(report, paths.edition_dir, draft, archive)
+        rendered = render_task(report, paths.edition_dir, draft, archive, excluded)
     except RenderError as error:
-        return BuildResult(None, files, checked, error=str(error), timings=timings)
+        return not_published(str(error))
     lap("render")
 
     names = OutputNames(year, draft)
-    out = paths.output_dir
     write_atomically(out / names.html, rendered.html.encode())
-    write_json(out / names.receipt, receipt(files, checked))
+    config = paths.edition_config.read_bytes()
     write_json(
-        out / names.manifest,
-        manifest(
-            files, paths.edition_config.read_bytes(), rendered.page_count, rendered.pdf, timings
-        ),
+        out / names.manifest, manifest(files, config, rendered.page_count, rendered.pdf, timings)
     )
     write_atomically(out / names.pdf, rendered.pdf)
     archive_pdf = None
@@ -112,4 +153,11 @@ def build_report(
         archive_pdf = out / names.archive_pdf
         write_atomically(archive_pdf, rendered.archive_pdf)
     lap("publish")
-    return BuildResult(out / names.pdf, files, checked, timings=timings, archive_pdf=archive_pdf)
+    create_markdown_artifact(
+        key=f"rapport-{year}" + ("-utkast" if draft else ""),
+        markdown=f"Rapporten publicerades: `{out / names.pdf}` ({rendered.page_count} sidor).",
+        description="Den publicerade rapporten",
+    )
+    return BuildResult(
+        out / names.pdf, files, checked, items, status, timings=timings, archive_pdf=archive_pdf
+    )

@@ -1,14 +1,21 @@
-"""The command line: `agenda2030 build` and `agenda2030 validate`. Messages are Swedish."""
+"""The command line, `agenda2030`. Everything a user reads here is Swedish."""
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
+from flows.completeness import completeness, matrix_text
 from flows.edition import EditionError, load_edition
 from flows.gather import Disposition, gather
-from flows.settings import Paths
-from flows.validate import Checked, check_edition, validate_file
+from flows.new_edition import NewEditionError, new_edition
+from flows.pages import receipt_pages
+from flows.publish import write_pages
+from flows.receipt import REJECTED, FileOutcome, count_text, outcomes
+from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
+from flows.starter import markdown_submission, submission_file_name
+from flows.validate import check_edition, validate_file
 
 DEFAULT_YEAR = 2025
 
@@ -20,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
-    def edition_options(command: argparse.ArgumentParser) -> None:
+    def edition_options(command: argparse.ArgumentParser, outputs: bool = True) -> None:
         command.add_argument(
             "--year",
             type=int,
@@ -33,11 +40,22 @@ def parser() -> argparse.ArgumentParser:
             default=Path("inputs"),
             help="mappen med en undermapp per år (standard: inputs)",
         )
+        if outputs:
+            command.add_argument(
+                "--outputs",
+                type=Path,
+                default=Path("outputs"),
+                help="dit rapporten och kvittona skrivs, en undermapp per år (standard: outputs)",
+            )
+
+    def settle_option(command: argparse.ArgumentParser) -> None:
         command.add_argument(
-            "--outputs",
-            type=Path,
-            default=Path("outputs"),
-            help="dit rapporten skrivs, en undermapp per år (standard: outputs)",
+            "--settle",
+            type=float,
+            default=DEFAULT_SETTLE_SECONDS,
+            metavar="SEKUNDER",
+            help="filer som ändrats för kortare tid sedan än så räknas som 'väntar' och läses "
+            f"inte, de kan fortfarande kopieras (standard: {DEFAULT_SETTLE_SECONDS:g})",
         )
 
     build = commands.add_parser(
@@ -46,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
         description="Läser, kontrollerar och sammanställer bidragen och skriver rapporten som PDF.",
     )
     edition_options(build)
+    settle_option(build)
     build.add_argument(
         "--draft",
         action="store_true",
@@ -56,18 +75,87 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skriv också en arkivversion (PDF/A-3) bredvid rapporten",
     )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="publicera ingenting om en fil avvisas eller ett förväntat bidrag saknas",
+    )
+
     validate = commands.add_parser(
         "validate",
         help="kontrollera bidragen utan att bygga",
-        description="Kontrollerar alla bidrag och visar vad som är fel.",
+        description="Kontrollerar alla bidrag och visar vad som är fel, utan att bygga rapporten.",
     )
-    edition_options(validate)
+    edition_options(validate, outputs=False)
+    settle_option(validate)
+
+    status = commands.add_parser(
+        "status",
+        help="visa vem som har lämnat vad",
+        description="Visar förvaltningar × mål: levererat, avvisat och saknat, och dagar kvar "
+        "till sista dag. Skriver också status.html och kvittona under --outputs.",
+    )
+    edition_options(status)
+    settle_option(status)
+    status.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="räkna dagar kvar från detta datum i stället för i dag",
+    )
+
+    new = commands.add_parser(
+        "new",
+        help="skapa en ifylld mall för ett bidrag",
+        description="Skriver en mall för ett nytt bidrag i förvaltningens mapp. Varje nyckel "
+        "förklaras i mallen. Befintliga filer skrivs aldrig över.",
+    )
+    edition_options(new, outputs=False)
+    new.add_argument(
+        "--department", required=True, metavar="ID", help="förvaltningens id (mappens namn)"
+    )
+    new.add_argument("--goal", type=int, required=True, metavar="N", help="målet, 1–17")
+    new.add_argument("--title", metavar="RUBRIK", help="avsnittets rubrik")
+
+    edition = commands.add_parser(
+        "new-edition",
+        help="starta nästa års utgåva",
+        description="Skapar inputs/<år>/ från ett tidigare år: rapport.yaml förs över med nya "
+        "datum, och med --with-texts kopieras förra årets texter, märkta för uppdatering.",
+    )
+    edition.add_argument("--year", type=int, required=True, help="den nya utgåvans år")
+    edition.add_argument(
+        "--from",
+        dest="source_year",
+        type=int,
+        required=True,
+        metavar="ÅR",
+        help="utgåvan att utgå från",
+    )
+    edition.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("inputs"),
+        help="mappen med en undermapp per år (standard: inputs)",
+    )
+    edition.add_argument(
+        "--with-texts",
+        action="store_true",
+        help="kopiera förra årets bidrag, märkta 'uppdatera: ja'",
+    )
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    paths = Paths(inputs=args.inputs.resolve(), outputs=args.outputs.resolve(), year=args.year)
+    if args.command == "new-edition":
+        return new_edition_command(args)
+    paths = Paths(
+        inputs=args.inputs.resolve(),
+        outputs=getattr(args, "outputs", Path("outputs")).resolve(),
+        year=args.year,
+    )
     if not paths.edition_dir.is_dir():
         print(
             f"Fel: mappen {paths.edition_dir} finns inte. Finns utgåvan {args.year}?",
@@ -75,19 +163,25 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        if args.command == "validate":
-            return validate_command(paths)
-        return build_command(paths, args.draft, args.archive)
+        if args.command == "build":
+            return build_command(paths, args)
+        if args.command == "new":
+            return new_command(paths, args)
+        items = check_drop_folder(paths, args.settle)
+        if args.command == "status":
+            return status_command(paths, items, args.today or dt.date.today())
+        return validate_command(items)
     except EditionError as error:
-        print("Fel i rapport.yaml, inget kunde byggas:", file=sys.stderr)
+        print("Fel i rapport.yaml, inget kunde göras:", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
 
 
-def validate_command(paths: Paths) -> int:
+def check_drop_folder(paths: Paths, settle: float) -> list[FileOutcome]:
+    """Gather and validate without Prefect or rendering: fast enough to run any time."""
     edition = load_edition(paths.edition_config)
-    files = gather(paths.edition_dir)
+    files = gather(paths.edition_dir, settle_seconds=settle)
     assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
     checked = check_edition(
         [
@@ -96,13 +190,27 @@ def validate_command(paths: Paths) -> int:
             if f.disposition is Disposition.SUBMISSION
         ]
     )
-    accepted = sum(c.accepted for c in checked)
-    print(f"{accepted} av {len(checked)} bidrag godkändes.")
-    print_rejected(checked)
-    return 1 if accepted < len(checked) else 0
+    return outcomes(files, checked)
 
 
-def build_command(paths: Paths, draft: bool, archive: bool) -> int:
+def validate_command(items: list[FileOutcome]) -> int:
+    print_outcomes(items)
+    return 1 if any(item.status == REJECTED for item in items) else 0
+
+
+def status_command(paths: Paths, items: list[FileOutcome], today: dt.date) -> int:
+    edition = load_edition(paths.edition_config)
+    status = completeness(edition, items, today)
+    print(f"{edition.title} {edition.year}: {status.deadline_text}.")
+    print()
+    print(matrix_text(status))
+    write_pages(paths.output_dir, receipt_pages(edition, items, status, TEMPLATES_DIR))
+    print()
+    print(f"Som webbsida: {paths.output_dir / 'status.html'}")
+    return 0
+
+
+def build_command(paths: Paths, args: argparse.Namespace) -> int:
     # Quiet, and patient with the embedded server's start on a small machine (17-21 s seen).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -110,29 +218,95 @@ def build_command(paths: Paths, draft: bool, archive: bool) -> int:
     from flows.build_flow import build_report  # Prefect loads slowly; only when building
 
     result = build_report(
-        year=paths.year, inputs=paths.inputs, outputs=paths.outputs, draft=draft, archive=archive
+        year=paths.year,
+        inputs=paths.inputs,
+        outputs=paths.outputs,
+        draft=args.draft,
+        archive=args.archive,
+        strict=args.strict,
+        settle_seconds=args.settle,
     )
-    accepted = len(result.checked) - len(result.rejected)
-    print(f"{accepted} av {len(result.checked)} bidrag godkändes.")
-    print_rejected(result.checked)
+    print_outcomes(result.outcomes)
+    print(f"Kvitto: {paths.output_dir / 'validering' / 'index.html'}")
     if result.pdf is None:
-        print(f"Fel: ingen rapport kunde publiceras: {result.error}", file=sys.stderr)
+        print(f"Fel: ingen rapport publicerades: {result.error}", file=sys.stderr)
         return 1
-    print(f"Kvitto: {result.pdf.parent / 'validering.json'}")
     if result.archive_pdf:
         print(f"Arkivversion (PDF/A-3): {result.archive_pdf}")
     print(result.pdf)
     return 0
 
 
-def print_rejected(checked: list[Checked]) -> None:
-    rejected = [c for c in checked if not c.accepted]
-    if not rejected:
-        return
-    print("Avvisade filer (lämnas utanför rapporten):")
-    for item in rejected:
-        for problem in item.problems:
-            print(f"  {problem}")
+def new_command(paths: Paths, args: argparse.Namespace) -> int:
+    edition = load_edition(paths.edition_config)
+    if args.department not in edition.department_ids:
+        print(
+            f"Fel: förvaltningen '{args.department}' finns inte i rapport.yaml. "
+            f"Välj en av: {', '.join(edition.department_ids)}.",
+            file=sys.stderr,
+        )
+        return 2
+    if not 1 <= args.goal <= 17:
+        print(f"Fel: mål ska vara ett tal från 1 till 17, inte {args.goal}.", file=sys.stderr)
+        return 2
+    target = paths.edition_dir / args.department / submission_file_name(args.goal, args.title)
+    if target.exists():
+        print(
+            f"Fel: {target} finns redan och skrivs inte över. Välj en annan rubrik.",
+            file=sys.stderr,
+        )
+        return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown_submission(edition, args.department, args.goal, args.title), "utf-8")
+    print("Mallen är skapad. Öppna den i en texteditor, fyll i och spara som UTF-8.")
+    print("Kontrollera sedan med: agenda2030 validate")
+    print(target)
+    return 0
+
+
+def new_edition_command(args: argparse.Namespace) -> int:
+    try:
+        written = new_edition(args.inputs.resolve(), args.year, args.source_year, args.with_texts)
+    except NewEditionError as error:
+        print(f"Fel: {error}", file=sys.stderr)
+        return 2
+    texts = sum(1 for path in written if path.name != "rapport.yaml")
+    print(
+        f"Utgåva {args.year} är startad från {args.source_year}"
+        + (f", med {texts} filer från förra året att uppdatera." if texts else ".")
+    )
+    print(written[0])
+    return 0
+
+
+def print_outcomes(items: list[FileOutcome]) -> None:
+    submissions = [i for i in items if i.status in ("godkänd", REJECTED)]
+    accepted = sum(i.status == "godkänd" for i in items)
+    print(f"{accepted} av {len(submissions)} bidrag godkändes ({count_text(items)}).")
+    groups = [
+        ("Avvisade filer (lämnas utanför rapporten):", [i for i in items if i.problems], True),
+        (
+            "Väntar (ändrades nyss, läses nästa gång):",
+            [i for i in items if i.status == "väntar"],
+            False,
+        ),
+        (
+            "Ignorerade (låsfiler, tillfälliga och dolda filer):",
+            [i for i in items if i.status == "ignorerad"],
+            False,
+        ),
+        ("Förra årets text, behöver uppdateras:", [i for i in items if i.needs_update], False),
+    ]
+    for heading, group, with_problems in groups:
+        if not group:
+            continue
+        print(heading)
+        for item in group:
+            if with_problems:
+                for problem in item.problems:
+                    print(f"  {problem}")
+            else:
+                print(f"  {item.file}")
 
 
 if __name__ == "__main__":

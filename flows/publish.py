@@ -9,16 +9,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from flows.gather import Disposition, DroppedFile
-from flows.validate import Checked
+from flows.gather import DroppedFile
 
-STATUS_WORDS = {
-    "accepted": "godkänd",
-    "rejected": "avvisad",
-    Disposition.ASSET: "bilaga",
-    Disposition.IGNORED: "ignorerad",
-    Disposition.PENDING: "väntar",
-}
 PACKAGES = (
     "weasyprint",
     "prefect",
@@ -81,42 +73,6 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.close(folder)
 
 
-def receipt(files: list[DroppedFile], checked: list[Checked]) -> dict[str, Any]:
-    """What happened to every dropped file, in Swedish, for departments and the report owner."""
-    outcome = {c.file: c for c in checked}
-    entries = []
-    for dropped in files:
-        result = outcome.get(dropped.relative)
-        if result is None:
-            status = STATUS_WORDS[dropped.disposition]
-        else:
-            status = STATUS_WORDS["accepted" if result.accepted else "rejected"]
-        entries.append(
-            {
-                "fil": dropped.relative,
-                "förvaltning": dropped.folder,
-                "status": status,
-                "sha256": dropped.sha256 or None,
-                "problem": [
-                    {
-                        "plats": str(p).split(": ", 1)[0],
-                        "rad": p.line,
-                        "kolumn": p.column,
-                        "nyckel": p.key,
-                        "kod": p.code,
-                        "meddelande": p.message,
-                        "text": str(p),
-                    }
-                    for p in (result.problems if result else ())
-                ],
-            }
-        )
-    counts: dict[str, int] = {}
-    for entry in entries:
-        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-    return {"antal": counts, "filer": entries}
-
-
 def manifest(
     files: list[DroppedFile],
     edition_config: bytes,
@@ -150,3 +106,8 @@ def manifest(
 def write_json(path: Path, data: dict[str, Any]) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     write_atomically(path, text.encode())
+
+
+def write_pages(folder: Path, pages: dict[str, str]) -> None:
+    for relative, html in pages.items():
+        write_atomically(folder / relative, html.encode())

@@ -83,7 +83,10 @@ def _markdown(text: str, level: int, source: Source) -> Markup:
     return render_markdown(text, level, source.file.rsplit("/", 1)[0])
 
 
-def render_html(report: Report, templates_dir: Path, draft: bool = False) -> str:
+def render_html(
+    report: Report, templates_dir: Path, draft: bool = False, excluded: list | None = None
+) -> str:
+    """The report as HTML; a draft also lists the files left out (``excluded`` outcomes)."""
     env = template_environment(templates_dir, report)
     stylesheets = [(templates_dir / "css" / "report.css").as_uri()]
     if draft:
@@ -97,6 +100,7 @@ def render_html(report: Report, templates_dir: Path, draft: bool = False) -> str
         contributors=report.contributors,
         sources=sources,
         draft=draft,
+        excluded=excluded or [],
         stylesheets=stylesheets,
         font_faces=Markup(font_face_css()),
     )

@@ -6,6 +6,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
+# A file changed more recently than this may still be being copied into the drop folder.
+DEFAULT_SETTLE_SECONDS = 60.0
+
 
 @dataclass(frozen=True)
 class Paths:

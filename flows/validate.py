@@ -23,13 +23,20 @@ class Checked:
     sha256: str
     submission: Submission | None
     problems: tuple[Problem, ...] = ()
+    goal_hint: int | None = None  # the goal a rejected file seems to be about, if readable
 
     @property
     def accepted(self) -> bool:
         return self.submission is not None and not self.problems
 
+    @property
+    def goal(self) -> int | None:
+        return self.submission.goal if self.submission else self.goal_hint
+
     def rejected_with(self, *problems: Problem) -> "Checked":
-        return Checked(self.file, self.folder, self.sha256, None, self.problems + problems)
+        return Checked(
+            self.file, self.folder, self.sha256, None, self.problems + problems, self.goal
+        )
 
 
 def validation_context(edition: Edition, folder: str) -> dict[str, Any]:
@@ -43,8 +50,8 @@ def validation_context(edition: Edition, folder: str) -> dict[str, Any]:
 def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]) -> Checked:
     """Read and validate one file. ``assets`` are the edition's image files (relative paths)."""
 
-    def rejected(*problems: Problem) -> Checked:
-        return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems)
+    def rejected(*problems: Problem, goal_hint: int | None = None) -> Checked:
+        return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint)
 
     try:
         raw = read_submission(dropped.name, dropped.content)
@@ -64,11 +71,16 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
             raw.data, context=validation_context(edition, dropped.folder)
         )
     except ValidationError as error:
-        return rejected(*problems_from(error, raw, dropped.relative))
+        return rejected(*problems_from(error, raw, dropped.relative), goal_hint=_goal_hint(raw))
     image_problems = check_images(submission.text, raw, dropped, assets)
     if image_problems:
-        return rejected(*image_problems)
+        return rejected(*image_problems, goal_hint=submission.goal)
     return Checked(dropped.relative, dropped.folder, dropped.sha256, submission)
+
+
+def _goal_hint(raw: RawSubmission) -> int | None:
+    goal = raw.data.get("mål")
+    return goal if isinstance(goal, int) and 1 <= goal <= 17 else None
 
 
 def problems_from(

@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from schemas.base import GoalNumber, Model, Slug, Text, Year
+from schemas.base import GoalNumber, Model, Slug, SwedishBool, Text, Year
 
 
 def slugify(text: str) -> str:
@@ -90,6 +90,8 @@ class Submission(Model):
     assessment: Assessment | None = Field(default=None, alias="bedömning")
     contact: Contact | None = Field(default=None, alias="kontakt")
     text: str = Field(default="", alias="text")
+    # Set on last year's texts carried into a new edition; the department removes it when done.
+    update_needed: SwedishBool = Field(default=False, alias="uppdatera")
 
     @field_validator("department")
     @classmethod

@@ -1,5 +1,6 @@
 """Shared fixtures: the demo edition, a session-wide Prefect harness and one real build."""
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,8 @@ import pytest
 from flows.settings import PROJECT_ROOT
 
 DEMO_YEAR = 2025
+# Status pages count days to the deadline from here, so tests do not depend on the clock.
+TODAY = dt.date(2026, 2, 1)
 DEMO_INPUTS = PROJECT_ROOT / "inputs"
 
 BROKEN_FILE = """---
@@ -82,5 +85,7 @@ def demo_build(prefect_harness, tmp_path_factory) -> DemoBuild:
     broken = "kultur-och-fritid/trasigt-bidrag.md"
     (inputs / str(DEMO_YEAR) / broken).write_text(BROKEN_FILE, encoding="utf-8")
     outputs = inputs.parent / "outputs"
-    result = build_report(year=DEMO_YEAR, inputs=inputs, outputs=outputs)
+    result = build_report(
+        year=DEMO_YEAR, inputs=inputs, outputs=outputs, settle_seconds=0, today=TODAY
+    )
     return DemoBuild(inputs, outputs, result, broken)

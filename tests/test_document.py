@@ -117,7 +117,12 @@ def draft_build(demo_build, tmp_path_factory):
 
     outputs = tmp_path_factory.mktemp("draft-outputs")
     return build_report(
-        year=2025, inputs=demo_build.inputs, outputs=outputs, draft=True, archive=True
+        year=2025,
+        inputs=demo_build.inputs,
+        outputs=outputs,
+        draft=True,
+        archive=True,
+        settle_seconds=0,
     )
 
 
@@ -140,6 +145,13 @@ def test_draft_says_utkast_on_every_page_and_names_departments(draft_build):
         "Bidrag från Barn- och utbildningsförvaltningen (barn-och-utbildning/mal-17-skolprojekt.md)"
         in re.sub(r"\s+", " ", joined)
     )
+
+
+def test_draft_lists_the_files_left_out(draft_build):
+    texts = page_texts(draft_build.pdf)
+    page = next(t for t in texts if "Ej medtagna bidrag" in t[:200])
+    assert "kultur-och-fritid/trasigt-bidrag.md" in page
+    assert "ska vara högst 17" in page
 
 
 def test_final_build_has_no_draft_marks(demo_build):

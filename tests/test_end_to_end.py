@@ -10,6 +10,8 @@ import pypdfium2
 
 from schemas import GOALS
 
+from .conftest import TODAY
+
 from .flows.test_merge import SEED_VISION_SENTENCES
 
 
@@ -101,7 +103,9 @@ def test_pdf_is_tagged_accessible_swedish(demo_build):
 def test_same_inputs_give_the_same_bytes(demo_build, tmp_path):
     from flows.build_flow import build_report
 
-    again = build_report(year=2025, inputs=demo_build.inputs, outputs=tmp_path)
+    again = build_report(
+        year=2025, inputs=demo_build.inputs, outputs=tmp_path, settle_seconds=0, today=TODAY
+    )
     assert again.pdf.read_bytes() == demo_build.pdf.read_bytes()
 
 

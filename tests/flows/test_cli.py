@@ -22,16 +22,16 @@ def run(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
 
 
 def test_validate_accepts_the_demo_edition(demo_inputs, tmp_path):
-    result = run("validate", "--inputs", str(demo_inputs), cwd=tmp_path)
+    result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("57 av 57 bidrag godkändes.")
+    assert result.stdout.startswith("57 av 57 bidrag godkändes (57 godkända).")
 
 
 def test_validate_lists_a_rejected_file_and_fails(demo_inputs, tmp_path):
     (demo_inputs / "2025" / "kultur-och-fritid" / "trasig.md").write_text(BROKEN_FILE, "utf-8")
-    result = run("validate", "--inputs", str(demo_inputs), cwd=tmp_path)
+    result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 1
-    assert "57 av 58 bidrag godkändes." in result.stdout
+    assert "57 av 58 bidrag godkändes (57 godkända, 1 avvisade)." in result.stdout
     assert "kultur-och-fritid/trasig.md, rad 3, nyckel 'mål': ska vara högst 17" in result.stdout
 
 
@@ -44,7 +44,7 @@ def test_missing_edition_is_a_clear_error(tmp_path):
 def test_broken_edition_config_stops_with_located_messages(demo_inputs, tmp_path):
     config = demo_inputs / "2025" / "rapport.yaml"
     config.write_text(config.read_text("utf-8").replace("år: 2025", "år: tjugo"), "utf-8")
-    result = run("validate", "--inputs", str(demo_inputs), cwd=tmp_path)
+    result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 2
     assert "2025/rapport.yaml, rad 3, nyckel 'år': ska vara ett heltal" in result.stderr
 
@@ -67,9 +67,9 @@ def test_build_prints_the_pdf_path_last(tmp_path):
         "---\nförvaltning: kommunledningskontoret\nmål: 16\nrubrik: Trygghet\n---\nText.\n", "utf-8"
     )
     # The session's test server stands in for a running Prefect server.
-    result = run("build", cwd=tmp_path, PREFECT_API_URL=PREFECT_API_URL.value())
+    result = run("build", "--settle", "0", cwd=tmp_path, PREFECT_API_URL=PREFECT_API_URL.value())
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 0, result.stderr
-    assert lines[0] == "1 av 1 bidrag godkändes."
+    assert lines[0] == "1 av 1 bidrag godkändes (1 godkända)."
     assert lines[-1] == str(tmp_path / "outputs" / "2025" / "agenda2030-2025.pdf")
     assert Path(lines[-1]).read_bytes().startswith(b"%PDF")
