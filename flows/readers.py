@@ -1,5 +1,6 @@
 """Read a submission file by its format into plain data, remembering the line of every key."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,24 @@ from schemas.messages import PROJECT_MESSAGES
 
 KeyPath = tuple[str | int, ...]
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextLoader(_SafeLoader):
+    """Safe YAML where every scalar is text, except an empty value or 'null'.
+
+    The models decide what a value is: pydantic turns '17' into 17 where a number is wanted,
+    and YAML 1.1's surprises ('NO' -> False, '01234' -> 668, '1.10' -> 1.1) never happen to
+    text. A message can then also show the value exactly as the person wrote it.
+    """
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Loader = _TextLoader
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,8 @@ def decode(content: bytes) -> str:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ReadError("not_utf8", position=error.start) from None
+        line = content.count(b"\n", 0, error.start) + 1
+        raise ReadError("not_utf8", line=line, position=error.start) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -155,6 +174,9 @@ _YAML_PROBLEMS = {
     ),
     "could not find expected ':'": "ett kolon saknas efter nyckeln",
     "found character '\\t' that cannot start any token": "tabbtecken är inte tillåtna; använd mellanslag",
+    "found character that cannot start any token": (
+        "ett tecken som inte får stå här, ofta ett tabbtecken; dra in med mellanslag"
+    ),
     "found unexpected end of stream": "filen tar slut mitt i ett värde; saknas ett citattecken?",
     "expected <block end>, but found '<block mapping start>'": "indraget stämmer inte",
     "did not find expected key": "indraget stämmer inte eller en nyckel saknas",

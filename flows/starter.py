@@ -50,8 +50,9 @@ Skriv texten här, i vanliga stycken med en tom rad emellan.
 
 ### En underrubrik
 
-Rubriker inom avsnittet skriver du med ### först på raden. En bild lägger du in så här, med
-bilden sparad i samma mapp: ![Vad bilden visar, för den som inte ser den](bild.jpg "Foto: Namn")
+Rubriker inom avsnittet skriver du med ### först på raden. En bild lägger du in med en rad som
+`![Vad bilden visar, för den som inte ser den](bild.jpg "Foto: Namn")`, utan de bakre
+apostroferna, och sparar bilden i samma mapp.
 """
 
 

@@ -79,8 +79,11 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
 
 
 def _goal_hint(raw: RawSubmission) -> int | None:
-    goal = raw.data.get("mål")
-    return goal if isinstance(goal, int) and 1 <= goal <= 17 else None
+    try:
+        goal = int(str(raw.data.get("mål")))
+    except ValueError:
+        return None
+    return goal if 1 <= goal <= 17 else None
 
 
 def problems_from(

@@ -49,111 +49,111 @@ PYDANTIC_MESSAGES: dict[str, str] = {
     "extra_forbidden": "okänd nyckel",
     "invalid_key": "nyckeln måste vara text",
     "no_such_attribute": "okänd nyckel '{attribute}'",
-    "model_type": "ska vara nycklar med värden, men är {input!r}",
-    "model_attributes_type": "ska vara nycklar med värden, men är {input!r}",
-    "dataclass_type": "ska vara nycklar med värden, men är {input!r}",
-    "dataclass_exact_type": "ska vara nycklar med värden, men är {input!r}",
-    "named_tuple_type": "ska vara en lista med värden, men är {input!r}",
-    "dict_type": "ska vara nycklar med värden, men är {input!r}",
-    "frozen_dict_type": "ska vara nycklar med värden, men är {input!r}",
-    "ordered_dict_type": "ska vara nycklar med värden, men är {input!r}",
-    "counter_type": "ska vara nycklar med antal, men är {input!r}",
-    "mapping_type": "ska vara nycklar med värden, men är {input!r}",
-    "list_type": "ska vara en lista (rader som börjar med '- '), men är {input!r}",
-    "tuple_type": "ska vara en lista, men är {input!r}",
-    "set_type": "ska vara en lista utan dubbletter, men är {input!r}",
-    "frozen_set_type": "ska vara en lista utan dubbletter, men är {input!r}",
-    "deque_type": "ska vara en lista, men är {input!r}",
-    "iterable_type": "ska vara en lista, men är {input!r}",
+    "model_type": "ska vara nycklar med värden, men är {input}",
+    "model_attributes_type": "ska vara nycklar med värden, men är {input}",
+    "dataclass_type": "ska vara nycklar med värden, men är {input}",
+    "dataclass_exact_type": "ska vara nycklar med värden, men är {input}",
+    "named_tuple_type": "ska vara en lista med värden, men är {input}",
+    "dict_type": "ska vara nycklar med värden, men är {input}",
+    "frozen_dict_type": "ska vara nycklar med värden, men är {input}",
+    "ordered_dict_type": "ska vara nycklar med värden, men är {input}",
+    "counter_type": "ska vara nycklar med antal, men är {input}",
+    "mapping_type": "ska vara nycklar med värden, men är {input}",
+    "list_type": "ska vara en lista (rader som börjar med '- '), men är {input}",
+    "tuple_type": "ska vara en lista, men är {input}",
+    "set_type": "ska vara en lista utan dubbletter, men är {input}",
+    "frozen_set_type": "ska vara en lista utan dubbletter, men är {input}",
+    "deque_type": "ska vara en lista, men är {input}",
+    "iterable_type": "ska vara en lista, men är {input}",
     "iteration_error": "listan kunde inte läsas: {error}",
     "set_item_not_hashable": "listan innehåller ett värde som inte kan jämföras",
     "too_short": "får inte vara tom (minst {min_length})",
     "too_long": "har för många poster (högst {max_length})",
     "frozen_field": "kan inte ändras",
     "frozen_instance": "kan inte ändras",
-    "none_required": "ska lämnas tom, men är {input!r}",
+    "none_required": "ska lämnas tom, men är {input}",
     "default_factory_not_called": "standardvärdet kunde inte räknas fram",
     "missing_sentinel_error": "ska lämnas bort",
     # Numbers
-    "int_type": "ska vara ett heltal, men är {input!r}",
-    "int_parsing": "ska vara ett heltal, men är {input!r}",
+    "int_type": "ska vara ett heltal, men är {input}",
+    "int_parsing": "ska vara ett heltal, men är {input}",
     "int_parsing_size": "är ett för stort heltal",
-    "int_from_float": "ska vara ett heltal utan decimaler, men är {input!r}",
-    "float_type": "ska vara ett tal, men är {input!r}",
-    "float_parsing": "ska vara ett tal (med punkt som decimaltecken), men är {input!r}",
-    "finite_number": "ska vara ett ändligt tal, men är {input!r}",
-    "greater_than": "ska vara större än {gt}, men är {input!r}",
-    "greater_than_equal": "ska vara minst {ge}, men är {input!r}",
-    "less_than": "ska vara mindre än {lt}, men är {input!r}",
-    "less_than_equal": "ska vara högst {le}, men är {input!r}",
-    "multiple_of": "ska vara en multipel av {multiple_of}, men är {input!r}",
-    "decimal_type": "ska vara ett decimaltal, men är {input!r}",
-    "decimal_parsing": "ska vara ett decimaltal (med punkt), men är {input!r}",
+    "int_from_float": "ska vara ett heltal utan decimaler, men är {input}",
+    "float_type": "ska vara ett tal, men är {input}",
+    "float_parsing": "ska vara ett tal (med punkt som decimaltecken), men är {input}",
+    "finite_number": "ska vara ett ändligt tal, men är {input}",
+    "greater_than": "ska vara större än {gt}, men är {input}",
+    "greater_than_equal": "ska vara minst {ge}, men är {input}",
+    "less_than": "ska vara mindre än {lt}, men är {input}",
+    "less_than_equal": "ska vara högst {le}, men är {input}",
+    "multiple_of": "ska vara en multipel av {multiple_of}, men är {input}",
+    "decimal_type": "ska vara ett decimaltal, men är {input}",
+    "decimal_parsing": "ska vara ett decimaltal (med punkt), men är {input}",
     "decimal_max_digits": "har för många siffror (högst {max_digits})",
     "decimal_max_places": "har för många decimaler (högst {decimal_places})",
     "decimal_whole_digits": "har för många siffror före decimaltecknet (högst {whole_digits})",
-    "fraction_type": "ska vara ett bråktal, men är {input!r}",
-    "fraction_parsing": "ska vara ett bråktal, men är {input!r}",
-    "complex_type": "ska vara ett tal, men är {input!r}",
-    "complex_str_parsing": "ska vara ett tal, men är {input!r}",
+    "fraction_type": "ska vara ett bråktal, men är {input}",
+    "fraction_parsing": "ska vara ett bråktal, men är {input}",
+    "complex_type": "ska vara ett tal, men är {input}",
+    "complex_str_parsing": "ska vara ett tal, men är {input}",
     # Text and choices
-    "string_type": "ska vara text, men är {input!r}",
+    "string_type": "ska vara text, men är {input}",
     "string_unicode": "ska vara text med giltiga tecken",
     "string_too_short": "får inte vara tom",
     "string_too_long": "är för lång (högst {max_length} tecken)",
-    "string_pattern_mismatch": "har fel form: {input!r}",
-    "string_not_ascii": "får bara innehålla tecken a–z, siffror och skiljetecken, men är {input!r}",
-    "bytes_type": "ska vara data, men är {input!r}",
+    "string_pattern_mismatch": "har fel form: {input}",
+    "string_not_ascii": "får bara innehålla tecken a–z, siffror och skiljetecken, men är {input}",
+    "bytes_type": "ska vara data, men är {input}",
     "bytes_too_short": "är för kort (minst {min_length} byte)",
     "bytes_too_long": "är för lång (högst {max_length} byte)",
     "bytes_invalid_encoding": "har fel teckenkodning",
-    "bool_type": "ska vara ja eller nej (true/false), men är {input!r}",
-    "bool_parsing": "ska vara ja eller nej (true/false), men är {input!r}",
-    "enum": "ska vara ett av {expected}, men är {input!r}",
-    "literal_error": "ska vara ett av {expected}, men är {input!r}",
+    "bool_type": "ska vara ja eller nej (true/false), men är {input}",
+    "bool_parsing": "ska vara ja eller nej (true/false), men är {input}",
+    "enum": "ska vara ett av {expected}, men är {input}",
+    "literal_error": "ska vara ett av {expected}, men är {input}",
     "union_tag_invalid": "'{tag}' är inte ett tillåtet värde för '{discriminator}' ({expected_tags})",
     "union_tag_not_found": "nyckeln '{discriminator}' saknas",
-    "url_type": "ska vara en webbadress, men är {input!r}",
-    "url_parsing": "är inte en giltig webbadress: {input!r}",
-    "url_syntax_violation": "är inte en giltig webbadress: {input!r}",
+    "url_type": "ska vara en webbadress, men är {input}",
+    "url_parsing": "är inte en giltig webbadress: {input}",
+    "url_syntax_violation": "är inte en giltig webbadress: {input}",
     "url_too_long": "är en för lång webbadress (högst {max_length} tecken)",
     "url_scheme": "webbadressen ska börja med {expected_schemes}",
-    "uuid_type": "ska vara ett UUID, men är {input!r}",
-    "uuid_parsing": "ska vara ett UUID, men är {input!r}",
+    "uuid_type": "ska vara ett UUID, men är {input}",
+    "uuid_parsing": "ska vara ett UUID, men är {input}",
     "uuid_version": "ska vara ett UUID av version {expected_version}",
     # Dates and times
-    "date_type": "ska vara ett datum (ÅÅÅÅ-MM-DD), men är {input!r}",
-    "date_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD), men är {input!r}",
-    "date_from_datetime_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD), men är {input!r}",
-    "date_from_datetime_inexact": "ska vara ett datum utan klockslag, men är {input!r}",
-    "date_past": "ska vara ett datum som har passerat, men är {input!r}",
-    "date_future": "ska vara ett datum framåt i tiden, men är {input!r}",
-    "time_type": "ska vara ett klockslag (TT:MM), men är {input!r}",
-    "time_parsing": "ska vara ett klockslag (TT:MM), men är {input!r}",
-    "datetime_type": "ska vara datum och klockslag (ÅÅÅÅ-MM-DD TT:MM), men är {input!r}",
-    "datetime_parsing": "ska vara datum och klockslag (ÅÅÅÅ-MM-DD TT:MM), men är {input!r}",
+    "date_type": "ska vara ett datum (ÅÅÅÅ-MM-DD), men är {input}",
+    "date_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD), men är {input}",
+    "date_from_datetime_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD), men är {input}",
+    "date_from_datetime_inexact": "ska vara ett datum utan klockslag, men är {input}",
+    "date_past": "ska vara ett datum som har passerat, men är {input}",
+    "date_future": "ska vara ett datum framåt i tiden, men är {input}",
+    "time_type": "ska vara ett klockslag (TT:MM), men är {input}",
+    "time_parsing": "ska vara ett klockslag (TT:MM), men är {input}",
+    "datetime_type": "ska vara datum och klockslag (ÅÅÅÅ-MM-DD TT:MM), men är {input}",
+    "datetime_parsing": "ska vara datum och klockslag (ÅÅÅÅ-MM-DD TT:MM), men är {input}",
     "datetime_object_invalid": "är inte ett giltigt datum och klockslag",
-    "datetime_from_date_parsing": "ska vara datum och klockslag (ÅÅÅÅ-MM-DD TT:MM), men är {input!r}",
-    "datetime_past": "ska vara en tidpunkt som har passerat, men är {input!r}",
-    "datetime_future": "ska vara en tidpunkt framåt i tiden, men är {input!r}",
+    "datetime_from_date_parsing": "ska vara datum och klockslag (ÅÅÅÅ-MM-DD TT:MM), men är {input}",
+    "datetime_past": "ska vara en tidpunkt som har passerat, men är {input}",
+    "datetime_future": "ska vara en tidpunkt framåt i tiden, men är {input}",
     "timezone_naive": "ska anges utan tidszon",
     "timezone_aware": "ska anges med tidszon",
     "timezone_offset": "ska ha tidszonen {tz_expected}, men har {tz_actual}",
-    "time_delta_type": "ska vara en tidslängd, men är {input!r}",
-    "time_delta_parsing": "ska vara en tidslängd, men är {input!r}",
+    "time_delta_type": "ska vara en tidslängd, men är {input}",
+    "time_delta_parsing": "ska vara en tidslängd, men är {input}",
     # Errors raised by code: the text is ours or pydantic's own explanation
     "value_error": "ogiltigt värde: {error}",
     "assertion_error": "ogiltigt värde: {error}",
     "json_invalid": "felaktig JSON: {error}",
-    "json_type": "ska vara JSON-text, men är {input!r}",
+    "json_type": "ska vara JSON-text, men är {input}",
     "needs_python_object": "kan inte läsas från en fil",
     "recursion_loop": "värdet hänvisar till sig självt",
     "recursion_depth_exceeded": "värdet är nästlat för djupt",
     "get_attribute_error": "värdet kunde inte läsas: {error}",
-    "is_instance_of": "har fel typ, men är {input!r}",
-    "is_subclass_of": "har fel typ, men är {input!r}",
-    "callable_type": "har fel typ, men är {input!r}",
-    "ellipsis_error": "har fel typ, men är {input!r}",
+    "is_instance_of": "har fel typ, men är {input}",
+    "is_subclass_of": "har fel typ, men är {input}",
+    "callable_type": "har fel typ, men är {input}",
+    "ellipsis_error": "har fel typ, men är {input}",
     "arguments_type": "har fel form",
     "missing_argument": "ett värde saknas",
     "unexpected_keyword_argument": "okänd nyckel",
@@ -217,10 +217,10 @@ def swedish_message(error: dict[str, Any]) -> str:
     if error_type == "string_pattern_mismatch":
         hint = PATTERN_HINTS.get(context.get("pattern", ""))
         if hint:
-            return f"ska vara {hint}, men är {context['input']!r}"
+            return f"ska vara {hint}, men är {context['input']}"
     if error_type in ("enum", "literal_error"):
         context["expected"] = _swedish_alternatives(str(context.get("expected", "")))
-    template = PYDANTIC_MESSAGES.get(error_type, "ogiltigt värde {input!r}")
+    template = PYDANTIC_MESSAGES.get(error_type, "ogiltigt värde {input}")
     return template.format_map(_Unknown(context))
 
 
@@ -231,15 +231,22 @@ class _Unknown(dict):
         return "?"
 
 
-def _shown(value: Any) -> Any:
-    """Inputs as a person wrote them: short, and dicts/lists summarised."""
+def _shown(value: Any) -> str:
+    """An input as the person wrote it: numbers bare, text in quotes, structures named."""
     if isinstance(value, dict):
         return "nycklar med värden"
     if isinstance(value, list):
         return "en lista"
-    if isinstance(value, str) and len(value) > 60:
-        return value[:57] + "…"
-    return value
+    if value is None:
+        return "tomt"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    try:
+        float(text)
+    except ValueError:
+        return f"'{text}'"
+    return text
 
 
 def _swedish_alternatives(expected: str) -> str:

@@ -23,6 +23,37 @@ Den här filen har ett mål som inte finns.
 """
 
 
+BAD_INPUTS = Path(__file__).parent / "bad_inputs"
+BAD_INPUTS_FOLDER = "kultur-och-fritid"
+
+
+def drop_bad_inputs(folder: Path) -> list[str]:
+    """Copy the bad-input corpus (and the image one of them uses) into a department folder."""
+    names = []
+    for path in sorted(BAD_INPUTS.iterdir()):
+        if path.name != "expected.yaml":
+            shutil.copy2(path, folder / path.name)
+            names.append(path.name)
+    return names
+
+
+def snapshot(folder: Path) -> dict[str, tuple]:
+    """Every file and folder below ``folder`` with its bytes' hash, size, mtime and mode."""
+    import hashlib
+
+    result = {}
+    for path in sorted(folder.rglob("*")):
+        stat = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+        result[path.relative_to(folder).as_posix()] = (
+            digest,
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_mode,
+        )
+    return result
+
+
 @pytest.fixture
 def demo_inputs(tmp_path: Path) -> Path:
     """A private copy of the demo edition: the folder holding 2025/."""
@@ -69,6 +100,7 @@ class DemoBuild:
     outputs: Path
     result: object  # flows.build_flow.BuildResult
     broken_file: str
+    inputs_before: dict[str, tuple]  # snapshot() of the drop folder before the build
 
     @property
     def pdf(self) -> Path:
@@ -77,15 +109,18 @@ class DemoBuild:
 
 @pytest.fixture(scope="session")
 def demo_build(prefect_harness, tmp_path_factory) -> DemoBuild:
-    """The real flow run once on the demo edition with one broken file dropped beside the rest."""
+    """The real flow run once on the demo edition, with one broken file and the whole bad-input
+    corpus dropped beside the good files."""
     from flows.build_flow import build_report
 
     inputs = tmp_path_factory.mktemp("demo") / "inputs"
     shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), inputs / str(DEMO_YEAR))
     broken = "kultur-och-fritid/trasigt-bidrag.md"
     (inputs / str(DEMO_YEAR) / broken).write_text(BROKEN_FILE, encoding="utf-8")
+    drop_bad_inputs(inputs / str(DEMO_YEAR) / BAD_INPUTS_FOLDER)
     outputs = inputs.parent / "outputs"
+    before = snapshot(inputs)
     result = build_report(
         year=DEMO_YEAR, inputs=inputs, outputs=outputs, settle_seconds=0, today=TODAY
     )
-    return DemoBuild(inputs, outputs, result, broken)
+    return DemoBuild(inputs, outputs, result, broken, before)

@@ -76,7 +76,7 @@ def test_broken_file_is_named_in_the_receipt_and_left_out(demo_build):
     assert entry["problem"][0]["text"] == (
         f"{demo_build.broken_file}, rad 3, nyckel 'mål': ska vara högst 17, men är 18"
     )
-    assert receipt["antal"]["godkänd"] == len(receipt["filer"]) - 1
+    assert receipt["antal"]["godkänd"] == 57
     assert "Ett trasigt bidrag" not in pdf_text(demo_build.pdf)
 
 

@@ -15,9 +15,7 @@ OFFICE_MESSAGES: dict[str, str] = {
         "spara den som {suffix} utan lösenord"
     ),
     "encrypted_member": "filen är krypterad; spara den utan lösenord som {suffix}",
-    "macro": (
-        "filen innehåller makron och tas inte emot av säkerhetsskäl; spara den som {suffix}"
-    ),
+    "macro": ("filen innehåller makron och tas inte emot av säkerhetsskäl; spara den som {suffix}"),
     "too_many_parts": (
         "filen består av {count} delar (högst {limit} tas emot) och är inget vanligt {kind}"
     ),
@@ -38,6 +36,10 @@ OFFICE_MESSAGES: dict[str, str] = {
     "key_row_short": (
         "raden har bara en kolumn; tabellen ska ha uppgiftens namn i första kolumnen och "
         "värdet i den andra"
+    ),
+    "row_without_label": (
+        "raden har ett värde men inget namn i första kolumnen; skriv vilken uppgift det är, "
+        "t.ex. Rubrik"
     ),
     "unknown_row": "okänd rad '{label}' – menade du '{suggestion}'?",
     "unknown_row_plain": "okänd rad '{label}'; tillåtna rader: {known}",
@@ -130,6 +132,9 @@ OFFICE_MESSAGES: dict[str, str] = {
         "– ta bort 'kön' eller skriv T"
     ),
     "kolada_empty": "svaret från Kolada innehåller inga värden",
+    "kolada_not_found": "svaret har inga värden för {what} {value} (det har: {found})",
+    "kolada_value": "värdet {value!r} för år {year} i svaret är inget tal",
+    "json_constant": "{value} är inget tal som kan tas med; lämna värdet tomt (null) om det saknas",
     "kolada_period": "'{value}' i svaret är inget år",
     "kolada_duplicate_period": "svaret har två värden för år {year}",
 }
@@ -163,12 +168,16 @@ class OfficeReadError(ReadError):
 def office_error(
     code: str,
     place: str | None = None,
-    line: int | None = None,
-    column: int | None = None,
+    position: tuple[int, int] | None = None,
     **context: object,
 ) -> OfficeReadError:
-    """The error for ``code``, its message filled from ``context``."""
+    """The error for ``code``, its message filled from ``context``.
+
+    ``position`` is (line, column) for text files (JSON); context keys such as 'column'
+    (an Excel column's name) are free for the message.
+    """
     message = OFFICE_MESSAGES[code].format(**context)
+    line, column = position if position else (None, None)
     return OfficeReadError(code, message, place=place, line=line, column=column)
 
 

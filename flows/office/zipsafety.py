@@ -58,9 +58,7 @@ def check_zip(
             raise office_error("encrypted_member", suffix=safe_suffix)
     total = sum(member.file_size for member in members)
     if total > max_total_bytes:
-        raise office_error(
-            "too_large", size=_megabytes(total), limit=_megabytes(max_total_bytes)
-        )
+        raise office_error("too_large", size=_megabytes(total), limit=_megabytes(max_total_bytes))
     for member in members:
         if member.file_size <= RATIO_FLOOR_BYTES:
             continue

@@ -17,7 +17,7 @@ Första stycket.
 
 def test_markdown_front_matter_and_body():
     raw = read_submission("a.md", MARKDOWN.encode())
-    assert raw.data["mål"] == 17
+    assert raw.data["mål"] == "17"  # scalars stay text; the model makes 17 of it
     assert raw.data["text"] == "Första stycket."
     assert raw.text_line == 8
 
@@ -76,3 +76,32 @@ def test_unsupported_format():
     with pytest.raises(ReadError) as caught:
         read_submission("bidrag.pdf", b"%PDF-1.7")
     assert "'.pdf'" in caught.value.message
+
+
+def test_yaml_1_1_surprises_stay_text():
+    raw = read_submission(
+        "a.yaml", b"a: NO\nb: 01234\nc: 1.10\nd: yes\ne: null\nf:\ng: 2026-03-16\n"
+    )
+    assert raw.data == {
+        "a": "NO",
+        "b": "01234",
+        "c": "1.10",
+        "d": "yes",
+        "e": None,
+        "f": None,
+        "g": "2026-03-16",
+    }
+
+
+def test_numbers_become_numbers_where_the_model_wants_them():
+    from schemas import Submission
+
+    raw = read_submission(
+        "a.md",
+        MARKDOWN.replace("namn: Antal vänorter", "namn: Antal vänorter\n    enhet: st")
+        .replace("mål: 17", "mål: 17\nrubrik: Vänorter")
+        .encode(),
+    )
+    submission = Submission.model_validate(raw.data)
+    assert submission.goal == 17
+    assert submission.key_figures[0].values == {2024: 4.0, 2025: 5.0}

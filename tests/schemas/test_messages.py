@@ -19,7 +19,9 @@ def test_messages_format_even_without_context():
 
 def test_choices_are_joined_with_eller():
     error = {"type": "enum", "input": "nästan", "ctx": {"expected": "'uppfyllt' or 'ej uppfyllt'"}}
-    assert swedish_message(error) == "ska vara ett av 'uppfyllt' eller 'ej uppfyllt', men är 'nästan'"
+    assert (
+        swedish_message(error) == "ska vara ett av 'uppfyllt' eller 'ej uppfyllt', men är 'nästan'"
+    )
 
 
 def test_key_paths_count_list_items_from_one():
