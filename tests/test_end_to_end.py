@@ -11,7 +11,6 @@ import pypdfium2
 from schemas import GOALS
 
 from .conftest import TODAY
-
 from .flows.test_merge import SEED_VISION_SENTENCES
 
 

@@ -225,7 +225,8 @@ class MarkdownConverter:
         style_match = next((m for m in map(_LIST_STYLE.match, chain) if m), None)
         if num_pr is not None:
             num_id = _val(num_pr.find(qn("w:numId")))
-            level = int(_val(num_pr.find(qn("w:ilvl"))) or 0)
+            written_level = _val(num_pr.find(qn("w:ilvl"))) or "0"
+            level = int(written_level) if written_level.isdigit() else 0
             if num_id in (None, "0"):
                 return None
             fmt = self._number_format(num_id, level)
@@ -428,7 +429,7 @@ class MarkdownConverter:
 
     def _cell(self, cell: etree._Element) -> str:
         parts = []
-        for child in cell:
+        for child in blocks(cell):  # content controls in a cell hold paragraphs too
             if child.tag == qn("w:p"):
                 spans = [s if s.kind != "break" else _Span(" ") for s in self._spans(child)]
                 parts.append(_render(spans).strip())

@@ -29,7 +29,7 @@ from flows.office.docx_markdown import (
     plain_text,
     style_id,
 )
-from flows.office.messages import office_error, shorten
+from flows.office.messages import office_error, shorten, unreadable_as
 from flows.office.zipsafety import check_zip
 from flows.readers import KeyPath, RawSubmission
 from schemas import slugify
@@ -83,15 +83,9 @@ def read_docx(name: str, content: bytes, folder: str) -> tuple[RawSubmission, di
 
 
 def _open(content: bytes) -> Any:
-    try:
+    with unreadable_as("Word-dokument"):
+        # python-docx parses every XML part here, so a broken part fails here too.
         return docx.Document(io.BytesIO(content))
-    except Exception as error:  # python-docx raises many kinds; all mean "not a Word file"
-        reason = (
-            "det är en annan sorts fil med filändelsen .docx"
-            if "content type" in str(error)
-            else f"filen är skadad eller ofullständig ({type(error).__name__})"
-        )
-        raise office_error("unreadable_office", kind="Word-dokument", reason=reason) from None
 
 
 # ---------------------------------------------------------------- the key table

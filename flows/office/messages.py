@@ -1,5 +1,8 @@
 """Swedish messages for Word, Excel and Kolada files, and the error that carries them."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flows.readers import ReadError
 
 # Our own table: schemas/messages.py belongs to the text formats, and these codes
@@ -179,6 +182,25 @@ def office_error(
     message = OFFICE_MESSAGES[code].format(**context)
     line, column = position if position else (None, None)
     return OfficeReadError(code, message, place=place, line=line, column=column)
+
+
+@contextmanager
+def unreadable_as(kind: str) -> Iterator[None]:
+    """Turn any failure of a third-party parser on untrusted bytes into a located refusal.
+
+    Broad on purpose: python-docx and openpyxl raise many kinds of error on broken files
+    (zip CRC, XML syntax, forbidden DTDs from defusedxml, odd values), and a broken file
+    must give its department a message, never stop the run. The type stays in the message.
+    """
+    try:
+        yield
+    except OfficeReadError:
+        raise
+    except Exception as error:
+        reason = f"filen är skadad eller ofullständig ({type(error).__name__})"
+        if "content type" in str(error):
+            reason = "det är en annan sorts fil med fel filändelse"
+        raise office_error("unreadable_office", kind=kind, reason=reason) from None
 
 
 def shorten(text: str, length: int = 40) -> str:

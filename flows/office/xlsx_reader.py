@@ -25,7 +25,7 @@ from typing import Any
 
 import openpyxl
 
-from flows.office.messages import office_error
+from flows.office.messages import office_error, unreadable_as
 from flows.office.zipsafety import check_zip
 from flows.readers import KeyPath, RawSubmission
 from schemas import slugify
@@ -70,10 +70,12 @@ def read_key_figures_xlsx(name: str, content: bytes) -> tuple[list[dict], dict[K
     """
     check_zip(name, content)
     workbook = _open(content)
-    try:
-        table = _read_figures(_figure_sheet(workbook))
-    finally:
-        workbook.close()
+    # Read-only sheets are parsed while their rows are read, so parse errors come here too.
+    with unreadable_as("Excel-fil"):
+        try:
+            table = _read_figures(_figure_sheet(workbook))
+        finally:
+            workbook.close()
     return table.figures, table.places
 
 
@@ -86,11 +88,12 @@ def read_xlsx_submission(name: str, content: bytes, folder: str) -> RawSubmissio
     """
     check_zip(name, content)
     workbook = _open(content)
-    try:
-        table = _read_figures(_figure_sheet(workbook))
-        settings, places = _read_settings(workbook)
-    finally:
-        workbook.close()
+    with unreadable_as("Excel-fil"):
+        try:
+            table = _read_figures(_figure_sheet(workbook))
+            settings, places = _read_settings(workbook)
+        finally:
+            workbook.close()
     for label in SUBMISSION_COLUMNS:
         key = label.lower()
         found = table.columns.get(label, {})
@@ -128,16 +131,12 @@ def _open(content: bytes) -> Any:
     if not openpyxl.DEFUSEDXML:
         # Not the department's fault: the installation lacks defusedxml (or disabled it).
         raise RuntimeError("defusedxml must be installed and enabled to read Excel files")
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it drops (data validation extensions, …).
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True, keep_links=False
-            )
-    except Exception as error:  # openpyxl raises many kinds; all mean "not an Excel file"
-        reason = f"filen är skadad eller ingen Excel-arbetsbok ({type(error).__name__})"
-        raise office_error("unreadable_office", kind="Excel-fil", reason=reason) from None
+    with unreadable_as("Excel-fil"), warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation extensions, …).
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
 
 
 def _figure_sheet(workbook: Any) -> Any:

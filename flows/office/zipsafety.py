@@ -18,6 +18,8 @@ MAX_RATIO = 100
 RATIO_FLOOR_BYTES = 1024 * 1024
 
 MACRO_SUFFIXES = {".docm": ".docx", ".dotm": ".docx", ".xlsm": ".xlsx", ".xltm": ".xlsx"}
+# The suffix a message tells the department to save as.
+SAFE_SUFFIXES = {**MACRO_SUFFIXES, ".doc": ".docx", ".xls": ".xlsx", ".xlsx": ".xlsx"}
 # An encrypted or pre-2007 Office file is an OLE compound file, not a zip.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -37,7 +39,7 @@ def check_zip(
     python-docx and openpyxl will later read.
     """
     suffix = _suffix(name)
-    safe_suffix = MACRO_SUFFIXES.get(suffix, suffix if suffix in (".docx", ".xlsx") else ".docx")
+    safe_suffix = SAFE_SUFFIXES.get(suffix, ".docx")
     kind = "Excel-fil" if safe_suffix == ".xlsx" else "Word-dokument"
     if suffix in MACRO_SUFFIXES:
         raise office_error("macro", suffix=safe_suffix)

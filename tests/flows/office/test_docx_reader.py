@@ -1,6 +1,8 @@
 """Word submissions: the key table becomes data, the text becomes Markdown, errors are located."""
 
+import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from pydantic import ValidationError
@@ -18,6 +20,7 @@ from tests.flows.office.documents import (
     filled_docx,
     png,
     replaced_member,
+    saved,
 )
 
 
@@ -213,10 +216,6 @@ def test_text_above_the_key_table_is_refused_not_dropped():
 
 def test_document_without_a_table_is_refused():
     """A Word file that is not built on the starter says where to start from."""
-    import docx
-
-    from tests.flows.office.documents import saved
-
     document = docx.Document()
     document.add_paragraph("Bara text.")
     error = refused(saved(document))
@@ -225,7 +224,6 @@ def test_document_without_a_table_is_refused():
 
 def test_swedish_heading_style_names_are_headings():
     """A style named 'Rubrik 2' (Swedish Word) is a heading like 'Heading 2'."""
-    from docx.enum.style import WD_STYLE_TYPE
 
     def body(document):
         document.styles.add_style("Rubrik 2", WD_STYLE_TYPE.PARAGRAPH)

@@ -10,7 +10,7 @@ from flows.office import OfficeReadError, read_key_figures_xlsx, read_xlsx_submi
 from flows.office.starters import xlsx_template
 from flows.validate import problems_from
 from schemas import Submission
-from tests.flows.office.documents import DEPARTMENT, VALIDATION_CONTEXT
+from tests.flows.office.documents import DEPARTMENT, VALIDATION_CONTEXT, replaced_member
 
 HEADER = ["Nyckeltal", "Enhet", "År", "Värde", "Kolada-id", "Målvärde", "Riktning", "Källa"]
 BEHORIGA = "Elever i åk 9 som är behöriga till ett yrkesprogram"
@@ -213,3 +213,27 @@ def test_settings_sheet_and_column_must_agree():
     assert error.message == (
         "Mål är '4' i bladet 'Uppgifter' men '5' i kolumnen Mål; ta bort det ena"
     )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(
+            lambda xml: xml.replace(
+                b"</sheetData>", b"<row r='9'><c r='A9'><v>1</c></row></sheetData>"
+            ),
+            id="broken-row-late-in-the-sheet",
+        ),
+        pytest.param(
+            lambda xml: b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e "UTVIDGAD">]>' + xml,
+            id="dtd-with-entity",
+        ),
+    ],
+)
+def test_damaged_or_dtd_sheet_is_refused_not_a_crash(damage):
+    """Broken XML found while rows are read, or a DTD (defusedxml), is a located refusal."""
+    content = replaced_member(workbook_bytes(ROWS), "xl/worksheets/sheet1.xml", damage)
+    with pytest.raises(OfficeReadError) as caught:
+        read_key_figures_xlsx("nyckeltal.xlsx", content)
+    assert caught.value.code == "unreadable_office"
+    assert caught.value.message.startswith("filen kunde inte läsas som Excel-fil")

@@ -1,9 +1,12 @@
 """The zip container is judged from its directory alone, before any XML is parsed."""
 
+import pickle
+
 import pytest
 
 from flows.office import OfficeReadError, check_zip, read_docx, read_xlsx_submission
 from flows.office.starters import xlsx_template
+from flows.readers import ReadError
 from tests.flows.office.documents import (
     DEPARTMENT,
     filled_docx,
@@ -87,13 +90,15 @@ def test_old_or_password_protected_office_file_is_named_as_such():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
     error = refused(read_docx, "bidrag.docx", ole, DEPARTMENT)
     assert error.code == "old_or_protected" and "lösenord" in error.message
+    old_excel = refused(check_zip, "nyckeltal.xls", ole)
+    assert old_excel.message.endswith("spara den som .xlsx utan lösenord")
 
 
-def test_error_has_the_attributes_validate_reads():
-    """OfficeReadError is a ReadError with code, message, line, column and place."""
-    from flows.readers import ReadError
-
+def test_error_has_the_attributes_validate_reads_and_survives_pickling():
+    """OfficeReadError is a ReadError with code, message, line, column, place; picklable."""
     error = refused(check_zip, "x.dotm", b"")
     assert isinstance(error, ReadError)
     assert (error.line, error.column, error.place) == (None, None, None)
     assert str(error) == error.message
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.code, copy.message, copy.place) == (error.code, error.message, error.place)
