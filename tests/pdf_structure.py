@@ -65,8 +65,9 @@ def bookmarks_with_pages(pdf: pikepdf.Pdf) -> list[tuple[str, int, list]]:
 
 
 def page_texts(path: Path) -> list[str]:
+    """Each page's text. PDFium marks a hyphen that ends a line as U+FFFE; it is a hyphen."""
     document = pypdfium2.PdfDocument(path)
-    return [page.get_textpage().get_text_range() for page in document]
+    return [page.get_textpage().get_text_range().replace("\ufffe", "-") for page in document]
 
 
 def contents_entries(text: str) -> dict[str, int]:

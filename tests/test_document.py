@@ -151,7 +151,8 @@ def test_draft_lists_the_files_left_out(draft_build):
     texts = page_texts(draft_build.pdf)
     first = next(i for i, t in enumerate(texts) if t.lstrip().startswith("UTKAST\r\nEj medtagna"))
     listed = re.sub(r"\s+", " ", " ".join(t for t in texts[first:] if "Ej medtagna bidrag" in t))
-    assert "trasigt-bidrag.md ska vara högst 17, men är 18 (rad 3)" in listed
+    # The narrow column may wrap a path after a hyphen: compare without line breaks.
+    assert "trasigt-bidrag.md ska vara högst 17, men är 18 (rad 3)" in listed.replace("- ", "-")
     assert "windows-1252.md" in listed
 
 
