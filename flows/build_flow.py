@@ -59,14 +59,25 @@ def merge_task(edition: Edition, checked: list[Checked]) -> Report:
 
 @task(name="render", cache_policy=NO_CACHE)
 def render_task(
-    report: Report, edition_dir: Path, draft: bool, archive: bool, excluded: list[FileOutcome]
+    report: Report,
+    edition_dir: Path,
+    draft: bool,
+    archive: bool,
+    excluded: list[FileOutcome],
+    embedded: dict[str, bytes],
 ) -> Rendered:
     """Render the report to HTML and a tagged PDF (and an archival PDF/A)."""
     html = render_html(report, TEMPLATES_DIR, draft=draft, excluded=excluded)
     kind = "utkast" if draft else "rapport"
     identifier = f"{report.edition.municipality_code}-{report.edition.year}-{kind}"
     return render_pdf(
-        html, edition_dir, TEMPLATES_DIR, identifier, timestamp=report.edition.date, archive=archive
+        html,
+        edition_dir,
+        TEMPLATES_DIR,
+        identifier,
+        timestamp=report.edition.date,
+        archive=archive,
+        embedded=embedded,
     )
 
 
@@ -136,7 +147,8 @@ def build_report(
 
     excluded = [item for item in items if item.problems]
     try:
-        rendered = render_task(report, paths.edition_dir, draft, archive, excluded)
+        embedded = {name: data for c in checked if c.accepted for name, data in c.images.items()}
+        rendered = render_task(report, paths.edition_dir, draft, archive, excluded, embedded)
     except RenderError as error:
         return not_published(str(error))
     lap("render")

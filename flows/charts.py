@@ -79,6 +79,16 @@ def chart_svg(figure: KeyFigure, goal: Goal) -> str:
         f'<line x1="{LEFT}" y1="{y(floor):.1f}" x2="{WIDTH - RIGHT}" y2="{y(floor):.1f}" '
         'stroke="#555" stroke-width="1"/>',
     ]
+    # The target line goes first: bars and their labels are drawn over it.
+    if figure.target is not None:
+        ty = y(figure.target)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="#1a1a1a" '
+            'stroke-width="1.2" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 4}" y="{ty + 4:.1f}" text-anchor="end" fill="#1a1a1a">Mål</text>'
+        )
     for i, year in enumerate(years):
         centre = LEFT + step * (i + 0.5)
         value = figure.values[year]
@@ -102,15 +112,6 @@ def chart_svg(figure: KeyFigure, goal: Goal) -> str:
         parts.append(
             f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" '
             f'fill="{label_colour}">{escape(swedish_number(value))}</text>'
-        )
-    if figure.target is not None:
-        ty = y(figure.target)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="#1a1a1a" '
-            'stroke-width="1.2" stroke-dasharray="6 4"/>'
-        )
-        parts.append(
-            f'<text x="{LEFT - 4}" y="{ty + 4:.1f}" text-anchor="end" fill="#1a1a1a">Mål</text>'
         )
     parts.append(f'<text x="{LEFT}" y="12" fill="#333">{escape(figure.unit)}</text></svg>')
     return "".join(parts)

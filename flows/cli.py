@@ -117,6 +117,12 @@ def parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--goal", type=int, required=True, metavar="N", help="målet, 1–17")
     new.add_argument("--title", metavar="RUBRIK", help="avsnittets rubrik")
+    new.add_argument(
+        "--format",
+        choices=("md", "docx", "xlsx"),
+        default="md",
+        help="md: textfil (standard); docx: Word-mall; xlsx: Excel-mall för nyckeltal",
+    )
 
     edition = commands.add_parser(
         "new-edition",
@@ -249,7 +255,8 @@ def new_command(paths: Paths, args: argparse.Namespace) -> int:
     if not 1 <= args.goal <= 17:
         print(f"Fel: mål ska vara ett tal från 1 till 17, inte {args.goal}.", file=sys.stderr)
         return 2
-    target = paths.edition_dir / args.department / submission_file_name(args.goal, args.title)
+    name = submission_file_name(args.goal, args.title, suffix=f".{args.format}")
+    target = paths.edition_dir / args.department / name
     if target.exists():
         print(
             f"Fel: {target} finns redan och skrivs inte över. Välj en annan rubrik.",
@@ -257,8 +264,20 @@ def new_command(paths: Paths, args: argparse.Namespace) -> int:
         )
         return 2
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(markdown_submission(edition, args.department, args.goal, args.title), "utf-8")
-    print("Mallen är skapad. Öppna den i en texteditor, fyll i och spara som UTF-8.")
+    if args.format == "md":
+        text = markdown_submission(edition, args.department, args.goal, args.title)
+        target.write_text(text, "utf-8")
+        print("Mallen är skapad. Öppna den i en texteditor, fyll i och spara som UTF-8.")
+    elif args.format == "docx":
+        from flows.office import docx_template  # python-docx only when asked for
+
+        target.write_bytes(docx_template(args.department, args.goal, args.title))
+        print("Word-mallen är skapad. Fyll i tabellen, skriv texten och spara som .docx.")
+    else:
+        from flows.office import xlsx_template
+
+        target.write_bytes(xlsx_template(args.department, args.goal))
+        print("Excel-mallen är skapad. En rad per nyckeltal och år; spara som .xlsx.")
     print("Kontrollera sedan med: agenda2030 validate")
     print(target)
     return 0
@@ -275,6 +294,8 @@ def new_edition_command(args: argparse.Namespace) -> int:
         f"Utgåva {args.year} är startad från {args.source_year}"
         + (f", med {texts} filer från förra året att uppdatera." if texts else ".")
     )
+    if args.with_texts:
+        print("Word-, Excel- och Kolada-filer kopieras inte: förvaltningarna lägger in nya.")
     print(written[0])
     return 0
 

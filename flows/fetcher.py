@@ -18,9 +18,12 @@ class FolderFetcher(URLFetcher):
     blocked or missing resource is never a quietly missing picture.
     """
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path], in_memory: dict[Path, bytes] | None = None):
         super().__init__(fail_on_errors=True, allowed_protocols={"data", "file"})
         self.roots = [root.resolve() for root in roots]
+        # Files that exist only inside a submission (a Word document's images), by the path
+        # they would have; they never touch the drop folder.
+        self.in_memory = {path.resolve(): content for path, content in (in_memory or {}).items()}
         self.fetched: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
@@ -32,8 +35,11 @@ class FolderFetcher(URLFetcher):
         path = Path(unquote(urlsplit(url).path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise BlockedResource(f"filen ligger utanför utgåvan och mallarna: {path}")
-        if not path.is_file():
-            raise FileNotFoundError(f"filen finns inte: {path}")
+        content = self.in_memory.get(path)
+        if content is None:
+            if not path.is_file():
+                raise FileNotFoundError(f"filen finns inte: {path}")
+            content = path.read_bytes()
         self.fetched.append(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        return URLFetcherResponse(url, content, {"Content-Type": content_type})

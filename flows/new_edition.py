@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from flows.gather import SUBMISSION_SUFFIXES, is_ignored
+from flows.gather import ASSET_SUFFIXES, SUBMISSION_SUFFIXES, is_ignored
 
 UPDATE_LINE = (
     "uppdatera: ja   # Texten är från {year}. Uppdatera den och ta sedan bort den här raden."
@@ -29,7 +29,8 @@ def new_edition(inputs: Path, year: int, source_year: int, with_texts: bool) -> 
 
     The source edition is only read. Dates move forward by the years between them, the status
     goes back to 'förslag', and decision data is cleared. With ``with_texts``, last year's
-    submissions are copied and marked 'uppdatera: ja' so nothing old slips through unread.
+    Markdown and YAML submissions (and their images) are copied and marked 'uppdatera: ja' so
+    nothing old slips through unread; Word, Excel and Kolada files are not copied.
     """
     source, target = inputs / str(source_year), inputs / str(year)
     if not (source / "rapport.yaml").is_file():
@@ -76,10 +77,15 @@ def copy_texts(source: Path, target: Path, source_year: int) -> list[Path]:
         return written
     for path in sorted(p for p in source.iterdir() if p.is_file() and not is_ignored(p.name)):
         destination = target / path.name
-        if path.suffix.lower() in SUBMISSION_SUFFIXES:
+        suffix = path.suffix.lower()
+        if suffix in SUBMISSION_SUFFIXES:
             destination.write_text(mark_for_update(path.read_text("utf-8"), source_year), "utf-8")
+        elif suffix in ASSET_SUFFIXES:
+            shutil.copyfile(path, destination)
         else:
-            shutil.copyfile(path, destination)  # images and other attachments as they are
+            # Word, Excel and Kolada files cannot carry the 'uppdatera' mark, and copied
+            # unmarked they would pass as this year's: the department brings them over itself.
+            continue
         written.append(destination)
     return written
 

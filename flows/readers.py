@@ -1,7 +1,7 @@
 """Read a submission file by its format into plain data, remembering the line of every key."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -42,6 +42,7 @@ class RawSubmission:
     key_lines: dict[KeyPath, int] = field(default_factory=dict)
     text_line: int = 1  # the line the Markdown body starts on
     key_places: dict[KeyPath, str] = field(default_factory=dict)
+    images: dict[str, bytes] = field(default_factory=dict)  # embedded, by edition-relative path
 
     def line_of(self, loc: KeyPath) -> int | None:
         """The line of the deepest key of ``loc`` that the file has."""
@@ -74,14 +75,28 @@ class ReadError(Exception):
         super().__init__(self.message)
 
 
-def read_submission(name: str, content: bytes) -> RawSubmission:
-    """Dispatch on the file's suffix: Markdown with front matter, or plain YAML."""
+WORD_SUFFIXES = ("docx", "docm", "dotm", "doc")
+EXCEL_SUFFIXES = ("xlsx", "xlsm", "xltm", "xls")
+
+
+def read_submission(name: str, content: bytes, folder: str = "") -> RawSubmission:
+    """Dispatch on the file's suffix: Markdown with front matter, plain YAML, Word, Excel, or a
+    Kolada response (JSON). ``folder`` is the department folder, for files that carry images."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    text = decode(content)
+    if suffix in WORD_SUFFIXES + EXCEL_SUFFIXES + ("json",):
+        # Imported here: python-docx and openpyxl are only loaded when such a file is dropped.
+        from flows.office import read_docx, read_kolada_json, read_xlsx_submission
+
+        if suffix in WORD_SUFFIXES:  # macro-enabled and old formats are refused with a reason
+            raw, images = read_docx(name, content, folder)
+            return replace(raw, images=images)
+        if suffix in EXCEL_SUFFIXES:
+            return read_xlsx_submission(name, content, folder)
+        return read_kolada_json(name, content, folder)
     if suffix in ("md", "markdown"):
-        return read_markdown(text)
+        return read_markdown(decode(content))
     if suffix in ("yaml", "yml"):
-        return read_yaml(text)
+        return read_yaml(decode(content))
     raise ReadError("unsupported_format", suffix=f".{suffix}" if suffix else "(ingen)")
 
 

@@ -113,16 +113,19 @@ def render_pdf(
     identifier: str,
     timestamp: dt.date = dt.date(2000, 1, 1),
     archive: bool = False,
+    embedded: dict[str, bytes] | None = None,
 ) -> Rendered:
     """Typeset ``html`` once, and write it as PDF/UA-1 (and, with ``archive``, as PDF/A-3a).
 
     Relative URLs resolve in the edition folder; nothing outside the edition, the templates
     and the font packages can be read. ``identifier`` and ``timestamp`` come from the edition
     so the same inputs give the same bytes (fontTools stamps subset fonts with
-    SOURCE_DATE_EPOCH when it is set).
+    SOURCE_DATE_EPOCH when it is set). ``embedded`` holds images that live inside submissions
+    (Word), by edition-relative path.
     """
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(timestamp.timetuple()))
-    fetcher = FolderFetcher([edition_dir, templates_dir, *font_dirs()])
+    in_memory = {edition_dir / name: content for name, content in (embedded or {}).items()}
+    fetcher = FolderFetcher([edition_dir, templates_dir, *font_dirs()], in_memory)
     pdf_identifier = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
     with _weasyprint_errors() as errors:
         try:

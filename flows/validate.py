@@ -2,7 +2,7 @@
 
 import difflib
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -24,6 +24,7 @@ class Checked:
     submission: Submission | None
     problems: tuple[Problem, ...] = ()
     goal_hint: int | None = None  # the goal a rejected file seems to be about, if readable
+    images: dict[str, bytes] = field(default_factory=dict)  # embedded in the file (Word)
 
     @property
     def accepted(self) -> bool:
@@ -54,7 +55,7 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
         return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint)
 
     try:
-        raw = read_submission(dropped.name, dropped.content)
+        raw = read_submission(dropped.name, dropped.content, dropped.folder)
     except ReadError as error:
         return rejected(
             Problem(
@@ -72,10 +73,20 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
         )
     except ValidationError as error:
         return rejected(*problems_from(error, raw, dropped.relative), goal_hint=_goal_hint(raw))
-    image_problems = check_images(submission.text, raw, dropped, assets)
+    clashes = sorted(set(raw.images) & assets)
+    if clashes:
+        return rejected(
+            Problem(
+                file=dropped.relative,
+                code="image_name_clash",
+                message=PROJECT_MESSAGES["image_name_clash"].format(name=clashes[0]),
+            ),
+            goal_hint=submission.goal,
+        )
+    image_problems = check_images(submission.text, raw, dropped, assets | frozenset(raw.images))
     if image_problems:
         return rejected(*image_problems, goal_hint=submission.goal)
-    return Checked(dropped.relative, dropped.folder, dropped.sha256, submission)
+    return Checked(dropped.relative, dropped.folder, dropped.sha256, submission, images=raw.images)
 
 
 def _goal_hint(raw: RawSubmission) -> int | None:

@@ -27,11 +27,16 @@ PROJECT_MESSAGES: dict[str, str] = {
         "filen är inte sparad som UTF-8 (fel vid byte {position}); spara den som "
         "'UTF-8' i din texteditor och lägg in den igen"
     ),
-    "unsupported_format": "filtypen '{suffix}' kan inte läsas; använd .md eller .yaml",
+    "unsupported_format": (
+        "filtypen '{suffix}' kan inte läsas; använd .md, .yaml, .docx, .xlsx eller .json (Kolada)"
+    ),
     "unreadable": "filen kunde inte läsas: {reason}",
     "missing_image": "bilden '{src}' finns inte i förvaltningens mapp",
     "image_outside": "bilden '{src}' måste ligga i förvaltningens egen mapp",
     "image_alt_missing": "bilden '{src}' saknar alternativtext; skriv den inom [ ] i ![text](fil)",
+    "image_name_clash": (
+        "en bild i dokumentet får samma namn som filen '{name}' i mappen; byt namn på den filen"
+    ),
     "duplicate_section": "avsnittet '{id}' i mål {goal} finns redan i {other}",
     "duplicate_opening": "mål {goal} har redan en inledning i {other}",
     "duplicate_assessment": "mål {goal} har redan en bedömning i {other}",

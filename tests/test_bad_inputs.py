@@ -33,6 +33,7 @@ def test_bad_file_is_rejected_with_a_located_swedish_message(receipt, name):
     assert problem["rad"] == expected["rad"]
     assert problem["nyckel"] == expected["nyckel"]
     assert problem["kolumn"] == expected.get("kolumn")
+    assert problem["plats"] == expected.get("plats")
     assert expected["text"] in problem["meddelande"]
     assert problem["text"].startswith(f"{BAD_INPUTS_FOLDER}/{name}")
 
@@ -47,7 +48,7 @@ def test_the_rest_of_the_edition_still_builds(demo_build, receipt):
         and f.split("/")[1] != "trasigt-bidrag.md"
     ]
     assert all(receipt[f]["status"] in ("godkänd", "bilaga") for f in demo_files)
-    assert sum(receipt[f]["status"] == "godkänd" for f in demo_files) == 57
+    assert sum(receipt[f]["status"] == "godkänd" for f in demo_files) == 59
 
 
 def test_the_image_of_the_corpus_is_an_attachment_not_a_submission(receipt):

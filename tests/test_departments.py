@@ -112,7 +112,7 @@ def test_new_writes_a_template_that_is_accepted_as_it_is(demo_inputs, tmp_path):
     )
     validation = cli("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert validation.returncode == 0, validation.stdout
-    assert "58 av 58 bidrag godkändes" in validation.stdout
+    assert "60 av 60 bidrag godkändes" in validation.stdout
     again = cli(
         "new",
         "--inputs",
@@ -190,3 +190,34 @@ def test_strict_build_publishes_nothing_and_says_why(demo_inputs, tmp_path):
     assert "Västervik Miljö & Energi AB har inte lämnat bidrag till mål 6" in result.error
     assert not list((tmp_path / "2025").glob("*.pdf"))
     assert (tmp_path / "2025" / "validering.json").is_file()  # departments still get the receipt
+
+
+def test_new_word_template_filled_in_is_accepted(demo_inputs, tmp_path):
+    import docx
+
+    result = cli(
+        "new",
+        "--inputs",
+        str(demo_inputs),
+        "--department",
+        "miljo-och-bygg",
+        "--goal",
+        "15",
+        "--title",
+        "Ängar i Tjust",
+        "--format",
+        "docx",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    created = Path(result.stdout.strip().splitlines()[-1])
+    assert created.suffix == ".docx"
+    document = docx.Document(created)
+    document.add_paragraph("Under 2025 restaurerades fyra ängar i Tjust.")
+    for paragraph in list(document.paragraphs):
+        if paragraph.style.name.startswith("Heading") or "Skriv" in paragraph.text:
+            if paragraph.text and paragraph.style.name != "Anvisning":
+                paragraph._p.getparent().remove(paragraph._p)
+    document.save(created)
+    validation = cli("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
+    assert "60 av 60 bidrag godkändes" in validation.stdout, validation.stdout

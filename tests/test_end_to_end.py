@@ -11,6 +11,7 @@ import pypdfium2
 from schemas import GOALS
 
 from .conftest import TODAY
+from .pdf_structure import struct_elements, tag
 from .flows.test_merge import SEED_VISION_SENTENCES
 
 
@@ -75,7 +76,7 @@ def test_broken_file_is_named_in_the_receipt_and_left_out(demo_build):
     assert entry["problem"][0]["text"] == (
         f"{demo_build.broken_file}, rad 3, nyckel 'mål': ska vara högst 17, men är 18"
     )
-    assert receipt["antal"]["godkänd"] == 57
+    assert receipt["antal"]["godkänd"] == 59
     assert "Ett trasigt bidrag" not in pdf_text(demo_build.pdf)
 
 
@@ -128,3 +129,46 @@ def test_only_the_bundled_fonts_are_embedded(demo_build):
                 descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert fonts and all(name.startswith(("Source-Sans-Pro", "Source-Serif-Pro")) for name in fonts)
+
+
+def chapter_text(demo_build, goal_title: str) -> str:
+    """The text of one goal chapter, from its first page to the next chapter's."""
+    with pikepdf.open(demo_build.pdf) as pdf:
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as outline:
+            starts = [(item.title, pages[item.destination[0].objgen]) for item in outline.root]
+    index = next(i for i, (title, _) in enumerate(starts) if title == goal_title)
+    first, end = starts[index][1], starts[index + 1][1]
+    document = pypdfium2.PdfDocument(demo_build.pdf)
+    text = " ".join(document[i].get_textpage().get_text_range() for i in range(first, end))
+    # PDFium marks a line-end hyphen as U+FFFE; in prose it is hyphenation, so words rejoin.
+    return re.sub(r"\s+", " ", re.sub("\ufffe\\s*", "", text))
+
+
+def test_word_submissions_keep_their_structure_in_their_chapter(demo_build):
+    goal_5 = dict((t, c) for t, c in bookmarks(demo_build.pdf))[GOALS[4].title]
+    assert ("Arbetet mot våld i nära relationer", [("Kampanj för äldre", [])]) in goal_5
+    text = chapter_text(demo_build, GOALS[4].title)
+    assert "polisen, Region Kalmar län och den lokala kvinnojouren" in text
+    assert "hemtjänsten" in text  # a bullet list item
+    goal_16 = chapter_text(demo_build, GOALS[15].title)
+    assert "Enkätfråga Andel som svarade ja" in goal_16  # a Word table, header row first
+    with pikepdf.open(demo_build.pdf) as pdf:
+        alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if tag(e) == "/Figure"]
+    assert any(alt.startswith("Illustration av ungdomsrådets 15 platser") for alt in alts)
+
+
+def test_excel_and_kolada_figures_appear_as_tables_and_charts(demo_build):
+    goal_7 = chapter_text(demo_build, GOALS[6].title)
+    assert "Energi i siffror" in goal_7
+    assert (
+        "Producerad solel i bolagets anläggningar har ökat från 410 MWh 2021 till 1 480 MWh 2025"
+        in goal_7
+    )
+    assert "Levererad fjärrvärme per kund" in goal_7 and "–" in goal_7  # 2023 is missing, not 0
+    goal_4 = chapter_text(demo_build, GOALS[3].title)
+    assert "Behörighet till yrkesprogram enligt Kolada" in goal_4
+    assert "har ökat från 83,9 % 2021 till 86,3 % 2025" in goal_4
+    with pikepdf.open(demo_build.pdf) as pdf:
+        alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if tag(e) == "/Figure"]
+    assert any("2023: uppgift saknas" in alt for alt in alts)

@@ -24,14 +24,14 @@ def run(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
 def test_validate_accepts_the_demo_edition(demo_inputs, tmp_path):
     result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("57 av 57 bidrag godkändes (57 godkända).")
+    assert result.stdout.startswith("59 av 59 bidrag godkändes (59 godkända).")
 
 
 def test_validate_lists_a_rejected_file_and_fails(demo_inputs, tmp_path):
     (demo_inputs / "2025" / "kultur-och-fritid" / "trasig.md").write_text(BROKEN_FILE, "utf-8")
     result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 1
-    assert "57 av 58 bidrag godkändes (57 godkända, 1 avvisade)." in result.stdout
+    assert "59 av 60 bidrag godkändes (59 godkända, 1 avvisade)." in result.stdout
     assert "kultur-och-fritid/trasig.md, rad 3, nyckel 'mål': ska vara högst 17" in result.stdout
 
 

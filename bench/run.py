@@ -1,0 +1,567 @@
+"""Measure the build against a bare WeasyPrint render of the same HTML (issue 8).
+
+    python bench/run.py              # demo and large edition, median of 3 runs (about 25 minutes)
+    python bench/run.py --quick      # 1 run, a smaller large edition: a smoke check (~3 minutes)
+
+Writes outputs/bench/results.json and prints a table. Every build runs on a copy in a temporary
+folder; nothing under inputs/ or outputs/<year>/ is touched. Benchmarks are not tests: nothing
+here asserts a time. See bench/README.md for what each number means.
+"""
+
+import argparse
+import ctypes.util
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import generate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEMO_EDITION = PROJECT_ROOT / "inputs" / "2025"
+YEAR = 2025
+RESULTS = PROJECT_ROOT / "outputs" / "bench" / "results.json"
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+BIN = (
+    Path(sys.executable).parent
+    if (Path(sys.executable).parent / "agenda2030").exists()
+    else VENV_BIN
+)
+
+# The issue's targets, for the table and the README. Nothing checks them.
+TARGETS = {
+    "demo": {"ratio_served": 1.0, "ratio_cold": 1.6, "ratio_incremental": 0.35},
+    "large": {"ratio_served": 0.8, "peak_rss_mb": 400},
+}
+
+# A cold process that imports WeasyPrint and renders: the floor the pipeline is compared with.
+# The HTML links its stylesheet and carries its @font-face rules, so WeasyPrint loads exactly
+# what the pipeline loaded.
+REFERENCE_SCRIPT = """
+import sys
+import weasyprint
+html, base_url, pdf = sys.argv[1:4]
+weasyprint.HTML(filename=html, base_url=base_url).write_pdf(pdf, pdf_variant="pdf/ua-1")
+"""
+
+
+class BenchError(Exception):
+    """A measured command failed: its numbers would mean nothing."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float  # ru_maxrss from wait4: the largest single process of the command's tree
+    tree_rss_mb: float  # sampled every 50 ms: the sum over the command and all its descendants
+    stages: dict[str, float] = field(default_factory=dict)  # the build's manifest timings
+
+
+@dataclass
+class Edition:
+    name: str
+    inputs: Path  # holds <YEAR>/
+    outputs: Path
+    logs: Path
+    published: dict = field(default_factory=dict)  # the first cold build's manifest
+
+    @property
+    def folder(self) -> Path:
+        return self.inputs / str(YEAR)
+
+    @property
+    def html(self) -> Path:
+        return self.outputs / str(YEAR) / f"agenda2030-{YEAR}.html"
+
+    @property
+    def manifest(self) -> dict:
+        return json.loads((self.outputs / str(YEAR) / "manifest.json").read_text("utf-8"))
+
+
+# --- measuring one command ----------------------------------------------------------------
+
+
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, resident pages), from /proc/<pid>/stat."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as file:
+                fields = file.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        table[int(entry)] = (int(fields[1]), int(fields[21]))
+    return table
+
+
+class TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and its descendants (Prefect's embedded server is
+    a child process, which ru_maxrss would report only as a maximum, never as a sum)."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_bytes = 0
+        self._done = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            table = _process_table()
+            children: dict[int, list[int]] = {}
+            for pid, (parent, _) in table.items():
+                children.setdefault(parent, []).append(pid)
+            total, stack = 0, [self.pid]
+            while stack:
+                pid = stack.pop()
+                total += table.get(pid, (0, 0))[1]
+                stack += children.get(pid, [])
+            self.peak_bytes = max(self.peak_bytes, total * self._page)
+            self._done.wait(self.interval)
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return self.peak_bytes / 2**20
+
+
+def measure(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> Run:
+    """Run ``command`` to its end: wall time, its own peak RSS (wait4) and its tree's."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            seconds = time.perf_counter() - start
+            tree_mb = sampler.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    if process.returncode != 0:
+        tail = log.read_text("utf-8", errors="replace")[-2000:]
+        raise BenchError(f"{' '.join(command[:3])} … exited {process.returncode}:\n{tail}")
+    return Run(seconds, usage.ru_maxrss / 1024, tree_mb)  # ru_maxrss is in KiB on Linux
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without any PREFECT_* setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", **extra)
+    return env
+
+
+def build_command(edition: Edition) -> list[str]:
+    return [
+        str(BIN / "agenda2030"),
+        "build",
+        "--year",
+        str(YEAR),
+        "--inputs",
+        str(edition.inputs),
+        "--outputs",
+        str(edition.outputs),
+        "--settle",
+        "0",
+    ]
+
+
+def build(edition: Edition, env: dict[str, str], label: str) -> Run:
+    run = measure(build_command(edition), env, edition.logs / f"{label}.log", cwd=edition.logs)
+    run.stages = edition.manifest.get("timings_s", {})
+    return run
+
+
+# --- the four measures --------------------------------------------------------------------
+
+
+def cold_builds(edition: Edition, runs: int, scratch: Path) -> list[Run]:
+    """Embedded Prefect, a fresh PREFECT_HOME every time: the database is created anew."""
+    results = []
+    for index in range(runs):
+        home = Path(tempfile.mkdtemp(prefix="prefect-home-", dir=scratch))
+        try:
+            results.append(build(edition, clean_env(PREFECT_HOME=str(home)), f"cold-{index}"))
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        _progress(edition.name, "build_cold", results[-1])
+    return results
+
+
+def reference_renders(edition: Edition, runs: int) -> list[Run]:
+    """A cold `python -c` that renders the pipeline's own final HTML, as PDF/UA-1."""
+    html = edition.logs / "reference.html"
+    shutil.copy2(edition.html, html)  # later builds rewrite the published one
+    base_url = edition.folder.resolve().as_uri() + "/"
+    results = []
+    for index in range(runs):
+        pdf = edition.logs / f"reference-{index}.pdf"
+        command = [sys.executable, "-c", REFERENCE_SCRIPT, str(html), base_url, str(pdf)]
+        results.append(
+            measure(command, clean_env(), edition.logs / f"reference-{index}.log", edition.logs)
+        )
+        _progress(edition.name, "reference", results[-1])
+    return results
+
+
+def served_builds(edition: Edition, runs: int, env: dict[str, str]) -> list[Run]:
+    results = []
+    for index in range(runs):
+        results.append(build(edition, env, f"served-{index}"))
+        _progress(edition.name, "build_served", results[-1])
+    return results
+
+
+def incremental_builds(edition: Edition, runs: int, env: dict[str, str]) -> list[Run]:
+    """Change one submission (a sentence appended, different each time), then rebuild."""
+    changed = changed_file(edition.folder)
+    results = []
+    for index in range(runs):
+        with changed.open("a", encoding="utf-8") as file:
+            file.write(
+                f"\nUppföljningen av arbetet redovisades för nämnden (tillägg {index + 1}).\n"
+            )
+        results.append(build(edition, env, f"incremental-{index}"))
+        _progress(edition.name, "incremental", results[-1])
+    return results
+
+
+def changed_file(folder: Path) -> Path:
+    """The submission the incremental measure edits: the first Markdown section by path."""
+    for path in sorted(folder.glob("*/*.md")):
+        if "typ: inledning" not in path.read_text("utf-8"):
+            return path
+    raise BenchError(f"no Markdown section to change in {folder}")
+
+
+def validate_throughput(folder: Path, count: int, runs: int) -> dict:
+    """Submissions per second through gather + read + validate + the edition-wide rules,
+    in this process, without Prefect: what `agenda2030 validate` does."""
+    from flows.cli import check_drop_folder
+    from flows.settings import Paths
+
+    generate.write_submissions(folder / str(YEAR), count)
+    paths = Paths(inputs=folder, outputs=folder / "unused", year=YEAR)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        items = check_drop_folder(paths, 0.0)
+        times.append(time.perf_counter() - start)
+        accepted = sum(item.status == "godkänd" for item in items)
+        if accepted != count:
+            raise BenchError(f"only {accepted} of {count} generated submissions were accepted")
+    median = statistics.median(times)
+    return {
+        "submissions": count,
+        "median_s": round(median, 3),
+        "runs_s": _rounded(times),
+        "per_s": round(count / median, 1),
+    }
+
+
+# --- a Prefect server of our own ----------------------------------------------------------
+
+
+class PrefectServer:
+    """`prefect server start` on a free port with its own PREFECT_HOME; stop() always ends it."""
+
+    def __init__(self, home: Path, log: Path):
+        self.home, self.log = home, log
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+        self.start_s = 0.0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self, timeout: float = 240.0) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.home.mkdir(parents=True, exist_ok=True)
+        command = [
+            str(BIN / "prefect"),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
+        started = time.perf_counter()
+        with self.log.open("wb") as out:
+            # A session of its own, so stop() can end the server and its workers by group id.
+            self.process = subprocess.Popen(
+                command,
+                env=clean_env(PREFECT_HOME=str(self.home)),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        while time.perf_counter() - started < timeout:
+            if self.process.poll() is not None:
+                raise BenchError(f"prefect server exited {self.process.returncode}; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        self.start_s = time.perf_counter() - started
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise BenchError(f"prefect server did not answer /api/health in {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        group = self.process.pid  # == its process group: started with start_new_session
+        os.killpg(group, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(group, signal.SIGKILL)
+            self.process.wait()
+
+
+# --- putting it together ------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    mem_kb = next(
+        (int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(mem_kb / 2**20, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "weasyprint": version("weasyprint"),
+        "prefect": version("prefect"),
+        "fonttools": version("fonttools"),
+        "harfbuzz_subset": ctypes.util.find_library("harfbuzz-subset") is not None,
+    }
+
+
+def prepare(scratch: Path, quick: bool) -> dict[str, Edition]:
+    editions = {}
+    for name in ("demo", "large"):
+        base = scratch / name
+        edition = Edition(name, base / "inputs", base / "outputs", base / "logs")
+        edition.logs.mkdir(parents=True)
+        if name == "demo":
+            shutil.copytree(DEMO_EDITION, edition.folder)
+        else:
+            per_goal = 4 if quick else generate.DEFAULT_SECTIONS_PER_GOAL
+            generate.write_large(edition.folder, per_goal)
+        editions[name] = edition
+    return editions
+
+
+def summary(edition: Edition, measured: dict[str, list[Run]]) -> dict:
+    def median(runs: list[Run], attribute: str = "seconds") -> float:
+        return statistics.median(getattr(r, attribute) for r in runs)
+
+    order = ("reference", "build_cold", "build_served", "incremental")
+    measured = {key: measured[key] for key in order if key in measured}
+    manifest = edition.published
+    result: dict = {"pages": manifest["pdf"]["pages"]}
+    result["submissions"] = sum(1 for i in manifest["inputs"] if i.get("disposition") == "bidrag")
+    for key, runs in measured.items():
+        result[f"{key}_s"] = round(median(runs), 2)
+    reference = median(measured["reference"])
+    for ratio, key in (
+        ("ratio_cold", "build_cold"),
+        ("ratio_served", "build_served"),
+        ("ratio_incremental", "incremental"),
+    ):
+        if key in measured:
+            result[ratio] = round(median(measured[key]) / reference, 2)
+    result["peak_rss_mb"] = {
+        key: round(max(r.max_rss_mb for r in runs)) for key, runs in measured.items()
+    }
+    result["peak_tree_rss_mb"] = {
+        key: round(max(r.tree_rss_mb for r in runs)) for key, runs in measured.items()
+    }
+    result["stages_s"] = {
+        key: {
+            stage: round(statistics.median(r.stages.get(stage, 0.0) for r in runs), 2)
+            for stage in runs[0].stages
+        }
+        for key, runs in measured.items()
+        if runs[0].stages
+    }
+    result["runs_s"] = {key: _rounded(r.seconds for r in runs) for key, runs in measured.items()}
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--runs", type=int, help="runs per measure, the median is kept (default 3; --quick: 1)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1 run, a ~70-page 'large' edition and 200 submissions"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help=f"where the JSON goes (default {RESULTS.relative_to(PROJECT_ROOT)})",
+    )
+    args = parser.parse_args(argv)
+    runs = args.runs or (1 if args.quick else 3)
+    validate_count = 200 if args.quick else 1000
+
+    results: dict = {
+        "machine": machine(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "runs": runs,
+        "quick": args.quick,
+        "targets": TARGETS,
+        "editions": {},
+    }
+    measured: dict[str, dict[str, list[Run]]] = {}
+    with tempfile.TemporaryDirectory(prefix="agenda2030-bench-") as tmp:
+        scratch = Path(tmp)
+        editions = prepare(scratch, args.quick)
+        # Cold first: the reference renders the HTML that the first build published.
+        for edition in editions.values():
+            measured[edition.name] = {"build_cold": cold_builds(edition, runs, scratch)}
+            edition.published = edition.manifest
+            measured[edition.name]["reference"] = reference_renders(edition, runs)
+        server = PrefectServer(scratch / "server-home", scratch / "prefect-server.log")
+        try:
+            server.start()
+            print(
+                f"prefect server answered on port {server.port} after {server.start_s:.1f} s",
+                flush=True,
+            )
+            results["server_start_s"] = round(server.start_s, 1)
+            env = clean_env(
+                PREFECT_HOME=str(scratch / "client-home"), PREFECT_API_URL=server.api_url
+            )
+            for edition in editions.values():
+                measured[edition.name]["build_served"] = served_builds(edition, runs, env)
+                measured[edition.name]["incremental"] = incremental_builds(edition, runs, env)
+        finally:
+            server.stop()
+        for edition in editions.values():
+            results["editions"][edition.name] = summary(edition, measured[edition.name])
+        validation = validate_throughput(scratch / "validate", validate_count, runs)
+    results["validate"] = validation
+    results["validate_per_s"] = validation["per_s"]
+
+    output = args.output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print()
+    print(table(results))
+    print(f"\n{output}")
+    return 0
+
+
+def table(results: dict) -> str:
+    editions = results["editions"]
+    names = list(editions)
+    rows: list[tuple[str, list[str], str]] = []
+
+    def row(label: str, value, target: str = "") -> None:
+        rows.append((label, [value(editions[name]) for name in names], target))
+
+    def number(key: str, digits: int = 2):
+        return lambda e: f"{e[key]:.{digits}f}" if key in e else "–"
+
+    def target(key: str) -> str:
+        return ", ".join(
+            f"{name} ≤ {TARGETS[name][key]:g}" for name in names if key in TARGETS.get(name, {})
+        )
+
+    row("pages", lambda e: str(e["pages"]))
+    row("submissions", lambda e: str(e["submissions"]))
+    for key in ("reference_s", "build_cold_s", "build_served_s", "incremental_s"):
+        row(key, number(key))
+    for key in ("ratio_cold", "ratio_served", "ratio_incremental"):
+        row(key, number(key), target(key))
+    for key in ("reference", "build_cold", "build_served", "incremental"):
+        row(
+            f"peak_rss_mb {key}",
+            lambda e, k=key: f"{e['peak_rss_mb'][k]} ({e['peak_tree_rss_mb'][k]})",
+            target("peak_rss_mb") if key.startswith("build") else "",
+        )
+    width = max(len(label) for label, _, _ in rows)
+    columns = [
+        max(len(name), *(len(values[i]) for _, values, _ in rows)) for i, name in enumerate(names)
+    ]
+    lines = [
+        " ".join(
+            [" " * width, *(n.rjust(c) for n, c in zip(names, columns, strict=True)), " target"]
+        )
+    ]
+    for label, values, goal in rows:
+        lines.append(
+            " ".join(
+                [
+                    label.ljust(width),
+                    *(v.rjust(c) for v, c in zip(values, columns, strict=True)),
+                    " " + goal,
+                ]
+            ).rstrip()
+        )
+    v = results["validate"]
+    lines.append(
+        f"validate_per_s: {v['per_s']:.0f} submissions/s ({v['submissions']} files, median {v['median_s']:.2f} s)"
+    )
+    lines.append("peak RSS: largest single process (in brackets: the whole process tree, summed)")
+    m = results["machine"]
+    lines.append(
+        f"{m['cpus']} × {m['cpu_model']}, {m['memory_gb']} GB; Python {m['python']}, WeasyPrint {m['weasyprint']}, Prefect {m['prefect']}; {results['runs']} run(s), median"
+    )
+    return "\n".join(lines)
+
+
+def _rounded(values) -> list[float]:
+    return [round(v, 2) for v in values]
+
+
+def _progress(edition: str, what: str, run: Run) -> None:
+    print(
+        f"  {edition:<6} {what:<13} {run.seconds:7.2f} s  rss {run.max_rss_mb:5.0f} MB  tree {run.tree_rss_mb:5.0f} MB",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        sys.exit(1)
