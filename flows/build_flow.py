@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.completeness import Completeness, completeness, status_table
 from flows.edition import load_edition
-from flows.gather import Disposition, DroppedFile, gather
+from flows.gather import Disposition, DroppedFile, asset_files, gather
 from flows.merge import merge
 from flows.pages import receipt_pages
 from flows.publish import OutputNames, manifest, write_atomically, write_json, write_pages
@@ -46,7 +46,7 @@ class BuildResult:
 
 
 @task(name="read-and-validate", task_run_name="validera {dropped.relative}", cache_policy=NO_CACHE)
-def read_and_validate(dropped: DroppedFile, edition: Edition, assets: frozenset[str]) -> Checked:
+def read_and_validate(dropped: DroppedFile, edition: Edition, assets: dict[str, bytes]) -> Checked:
     """Read one submission file and validate it; problems are data, never exceptions."""
     return validate_file(dropped, edition, assets)
 
@@ -127,7 +127,7 @@ def build_report(
     files = gather(paths.edition_dir, settle_seconds=settle_seconds)
     lap("gather")
 
-    assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
+    assets = asset_files(files)
     submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
     futures = read_and_validate.map(submissions, edition=unmapped(edition), assets=unmapped(assets))
     checked = check_edition([future.result() for future in futures])

@@ -8,14 +8,13 @@ from pathlib import Path
 
 from flows.completeness import completeness, matrix_text
 from flows.edition import EditionError, load_edition
-from flows.gather import Disposition, gather
+from flows.gather import gather
 from flows.new_edition import NewEditionError, new_edition
 from flows.pages import receipt_pages
 from flows.publish import write_pages
 from flows.receipt import REJECTED, FileOutcome, count_text, outcomes
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.starter import markdown_submission, submission_file_name
-from flows.validate import check_edition, validate_file
 
 DEFAULT_YEAR = 2025
 
@@ -188,15 +187,7 @@ def check_drop_folder(paths: Paths, settle: float) -> list[FileOutcome]:
     """Gather and validate without Prefect or rendering: fast enough to run any time."""
     edition = load_edition(paths.edition_config)
     files = gather(paths.edition_dir, settle_seconds=settle)
-    assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
-    checked = check_edition(
-        [
-            validate_file(f, edition, assets)
-            for f in files
-            if f.disposition is Disposition.SUBMISSION
-        ]
-    )
-    return outcomes(files, checked)
+    return outcomes(files, validate_all(files, edition))
 
 
 def validate_command(items: list[FileOutcome]) -> int:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from flows.limits import MAX_FILE_BYTES
+
 SUBMISSION_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
 ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 
@@ -72,6 +74,9 @@ def _snapshot(path: Path, relative: Path, settle_seconds: float, now: float) -> 
         return DroppedFile(**common, sha256="", disposition=Disposition.IGNORED)
     if now - stat.st_mtime < settle_seconds:
         return DroppedFile(**common, sha256="", disposition=Disposition.PENDING)
+    if stat.st_size > MAX_FILE_BYTES:
+        # Not read: validation rejects it by its size alone.
+        return DroppedFile(**common, sha256="", disposition=Disposition.SUBMISSION)
     content = path.read_bytes()
     disposition = (
         Disposition.ASSET if path.suffix.lower() in ASSET_SUFFIXES else Disposition.SUBMISSION
@@ -84,3 +89,8 @@ def _snapshot(path: Path, relative: Path, settle_seconds: float, now: float) -> 
         disposition=disposition,
         content=content,
     )
+
+
+def asset_files(files: list[DroppedFile]) -> dict[str, bytes]:
+    """The images departments dropped, by relative path, for submissions to refer to."""
+    return {f.relative: f.content for f in files if f.disposition is Disposition.ASSET}

@@ -2,13 +2,21 @@
 
 import difflib
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
-from flows.gather import DroppedFile
+from flows.gather import Disposition, DroppedFile, asset_files
+from flows.limits import (
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    MAX_TEXT_CHARS,
+    image_problem,
+    nesting_depth,
+)
 from flows.readers import RawSubmission, ReadError, read_submission
 from schemas import Edition, Problem, Submission
 from schemas.messages import PROJECT_MESSAGES, key_path, swedish_message
@@ -48,12 +56,21 @@ def validation_context(edition: Edition, folder: str) -> dict[str, Any]:
     }
 
 
-def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]) -> Checked:
-    """Read and validate one file. ``assets`` are the edition's image files (relative paths)."""
+def validate_file(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]) -> Checked:
+    """Read and validate one file. ``assets`` are the edition's image files by relative path."""
 
     def rejected(*problems: Problem, goal_hint: int | None = None) -> Checked:
         return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint)
 
+    if dropped.size > MAX_FILE_BYTES:
+        return rejected(
+            _problem(
+                dropped.relative,
+                "file_too_large",
+                size=dropped.size // 2**20,
+                limit=MAX_FILE_BYTES // 2**20,
+            )
+        )
     try:
         raw = read_submission(dropped.name, dropped.content, dropped.folder)
     except ReadError as error:
@@ -73,7 +90,10 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
         )
     except ValidationError as error:
         return rejected(*problems_from(error, raw, dropped.relative), goal_hint=_goal_hint(raw))
-    clashes = sorted(set(raw.images) & assets)
+    size_problems = check_text_size(submission.text, dropped.relative, raw)
+    if size_problems:
+        return rejected(*size_problems, goal_hint=submission.goal)
+    clashes = sorted(set(raw.images) & set(assets))
     if clashes:
         return rejected(
             Problem(
@@ -83,7 +103,7 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: frozenset[str]
             ),
             goal_hint=submission.goal,
         )
-    image_problems = check_images(submission.text, raw, dropped, assets | frozenset(raw.images))
+    image_problems = check_images(submission.text, raw, dropped, {**assets, **raw.images})
     if image_problems:
         return rejected(*image_problems, goal_hint=submission.goal)
     return Checked(dropped.relative, dropped.folder, dropped.sha256, submission, images=raw.images)
@@ -179,18 +199,22 @@ def image_sources(text: str) -> list[tuple[str, str, int]]:
 
 
 def check_images(
-    text: str, raw: RawSubmission, dropped: DroppedFile, assets: frozenset[str]
+    text: str, raw: RawSubmission, dropped: DroppedFile, assets: Mapping[str, bytes]
 ) -> list[Problem]:
+    """Every image: inside the department's folder, present, described, and a sound image."""
     problems = []
     for src, alt, body_line in image_sources(text):
         line = raw.text_line + body_line
         resolved = posixpath.normpath(posixpath.join(dropped.folder, src))
+        context: dict = {}
         if "://" in src or src.startswith("/") or not resolved.startswith(dropped.folder + "/"):
             code = "image_outside"
         elif resolved not in assets:
             code = "missing_image"
         elif not alt.strip():
             code = "image_alt_missing"
+        elif found := image_problem(assets[resolved]):
+            code, context = found
         else:
             continue
         problems.append(
@@ -198,10 +222,23 @@ def check_images(
                 file=dropped.relative,
                 code=code,
                 line=line,
-                message=PROJECT_MESSAGES[code].format(src=src),
+                message=PROJECT_MESSAGES[code].format(src=src, **context),
             )
         )
     return problems
+
+
+def check_text_size(text: str, file: str, raw: RawSubmission) -> list[Problem]:
+    if len(text) > MAX_TEXT_CHARS:
+        return [_problem(file, "text_too_long", length=len(text), limit=MAX_TEXT_CHARS)]
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        return [_problem(file, "nesting_too_deep", depth=depth, limit=MAX_NESTING)]
+    return []
+
+
+def _problem(file: str, code: str, **context) -> Problem:
+    return Problem(file=file, code=code, message=PROJECT_MESSAGES[code].format(**context))
 
 
 def check_edition(checked: list[Checked]) -> list[Checked]:
@@ -278,3 +315,15 @@ def _in_cycle(accepted: dict[tuple, Checked], start: tuple) -> bool:
 def _reject(item: Checked, code: str, **context) -> Checked:
     problem = Problem(file=item.file, code=code, message=PROJECT_MESSAGES[code].format(**context))
     return item.rejected_with(problem)
+
+
+def validate_all(files: list[DroppedFile], edition: Edition) -> list[Checked]:
+    """Every submission file checked, alone and together, without Prefect."""
+    assets = asset_files(files)
+    return check_edition(
+        [
+            validate_file(f, edition, assets)
+            for f in files
+            if f.disposition is Disposition.SUBMISSION
+        ]
+    )

@@ -34,6 +34,18 @@ PROJECT_MESSAGES: dict[str, str] = {
     "missing_image": "bilden '{src}' finns inte i förvaltningens mapp",
     "image_outside": "bilden '{src}' måste ligga i förvaltningens egen mapp",
     "image_alt_missing": "bilden '{src}' saknar alternativtext; skriv den inom [ ] i ![text](fil)",
+    "file_too_large": "filen är {size} MB; största tillåtna storlek är {limit} MB",
+    "text_too_long": "texten är {length} tecken lång; högst {limit} tecken får plats i ett bidrag",
+    "nesting_too_deep": (
+        "listor och citat ligger {depth} nivåer i varandra; högst {limit} nivåer går att typsätta"
+    ),
+    "image_format": "bilden '{src}' är av typen {format}; använd PNG eller JPEG",
+    "image_too_large": (
+        "bilden '{src}' är {width} × {height} bildpunkter; högst 40 miljoner bildpunkter går, "
+        "minska bilden"
+    ),
+    "image_broken": "bilden '{src}' går inte att läsa; den är skadad eller inte en bild",
+    "render_failed": "bidraget kunde inte typsättas och lämnades utanför: {reason}",
     "image_name_clash": (
         "en bild i dokumentet får samma namn som filen '{name}' i mappen; byt namn på den filen"
     ),

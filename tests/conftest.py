@@ -66,21 +66,13 @@ def demo_inputs(tmp_path: Path) -> Path:
 def demo_report():
     """The demo edition merged without Prefect or rendering; every file must be accepted."""
     from flows.edition import load_edition
-    from flows.gather import Disposition, gather
+    from flows.gather import gather
     from flows.merge import merge
-    from flows.validate import check_edition, validate_file
+    from flows.validate import validate_all
 
     edition_dir = DEMO_INPUTS / str(DEMO_YEAR)
     edition = load_edition(edition_dir / "rapport.yaml")
-    files = gather(edition_dir)
-    assets = frozenset(f.relative for f in files if f.disposition is Disposition.ASSET)
-    checked = check_edition(
-        [
-            validate_file(f, edition, assets)
-            for f in files
-            if f.disposition is Disposition.SUBMISSION
-        ]
-    )
+    checked = validate_all(gather(edition_dir), edition)
     assert all(c.accepted for c in checked), [str(p) for c in checked for p in c.problems]
     return merge(edition, checked)
 

@@ -11,8 +11,8 @@ import pypdfium2
 from schemas import GOALS
 
 from .conftest import TODAY
-from .pdf_structure import struct_elements, tag
 from .flows.test_merge import SEED_VISION_SENTENCES
+from .pdf_structure import struct_elements, tag
 
 
 def bookmarks(pdf_path):

@@ -1,6 +1,9 @@
 """Validation: every problem is a located Swedish message; cross-file rules name both files."""
 
 import hashlib
+import io
+
+from PIL import Image
 
 from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile
@@ -22,14 +25,20 @@ def dropped(relative: str, text: str) -> DroppedFile:
     )
 
 
+def png(width: int, height: int, image_format: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (25, 72, 106)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
 def section(folder="kommunledningskontoret", **keys) -> str:
     front = {"förvaltning": folder, "mål": 17, "rubrik": "Ett avsnitt", **keys}
     lines = [f"{k}: {v}" for k, v in front.items() if v is not None]
     return "---\n" + "\n".join(lines) + "\n---\nText.\n"
 
 
-def check(relative, text, assets=frozenset()):
-    return validate_file(dropped(relative, text), EDITION, assets)
+def check(relative, text, assets=None):
+    return validate_file(dropped(relative, text), EDITION, assets or {})
 
 
 def test_valid_file_is_accepted():
@@ -75,7 +84,7 @@ def test_image_must_exist_and_have_alt_text():
     body = "---\nförvaltning: kommunledningskontoret\nmål: 17\nrubrik: X\n---\n\n![](saknas.png)\n"
     (problem,) = check("kommunledningskontoret/a.md", body).problems
     assert (problem.code, problem.line) == ("missing_image", 7)
-    present = frozenset({"kommunledningskontoret/bild.png"})
+    present = {"kommunledningskontoret/bild.png": png(40, 30)}
     body = body.replace("saknas.png", "bild.png")
     (problem,) = check("kommunledningskontoret/a.md", body, present).problems
     assert problem.code == "image_alt_missing"
@@ -122,3 +131,44 @@ def test_sections_nested_in_a_circle_are_rejected():
     b = check("kommunledningskontoret/b.md", section(rubrik="B", under="a"))
     result = check_edition([a, b])
     assert {p.code for r in result for p in r.problems} == {"parent_cycle"}
+
+
+IMAGE_TEXT = (
+    "---\nförvaltning: kommunledningskontoret\nmål: 17\nrubrik: X\n---\n![Foto](bild.png)\n"
+)
+
+
+def test_image_that_is_not_png_or_jpeg_is_refused():
+    assets = {"kommunledningskontoret/bild.png": png(40, 30, "GIF")}
+    (problem,) = check("kommunledningskontoret/a.md", IMAGE_TEXT, assets).problems
+    assert problem.code == "image_format" and "GIF" in problem.message
+
+
+def test_decompression_bomb_is_refused_by_its_declared_size():
+    # A 20000 x 20000 PNG of one colour compresses to a few hundred kilobytes.
+    bomb = png(20_000, 20_000)
+    assert len(bomb) < 2_000_000
+    (problem,) = check(
+        "kommunledningskontoret/a.md", IMAGE_TEXT, {"kommunledningskontoret/bild.png": bomb}
+    ).problems
+    assert problem.code == "image_too_large"
+    assert "20000 × 20000" in problem.message or "?" in problem.message
+
+
+def test_broken_image_is_refused():
+    assets = {"kommunledningskontoret/bild.png": b"\x89PNG\r\n\x1a\n not really"}
+    (problem,) = check("kommunledningskontoret/a.md", IMAGE_TEXT, assets).problems
+    assert problem.code == "image_broken"
+
+
+def test_deeply_nested_lists_are_refused_before_rendering():
+    nested = "".join("  " * depth + "- nivå\n" for depth in range(40))
+    text = section() + nested
+    (problem,) = check("kommunledningskontoret/a.md", text).problems
+    assert problem.code == "nesting_too_deep"
+
+
+def test_very_long_text_is_refused():
+    text = section() + "ord " * 60_000
+    (problem,) = check("kommunledningskontoret/a.md", text).problems
+    assert problem.code == "text_too_long"

@@ -1,0 +1,44 @@
+"""Limits that keep one submission from exhausting or crashing the build, checked before
+rendering: file size, text length, Markdown nesting, and images decoded and measured."""
+
+import io
+import warnings
+
+from markdown_it import MarkdownIt
+from PIL import Image
+
+MAX_FILE_BYTES = 25 * 1024 * 1024  # any dropped file; larger ones are not even read
+MAX_TEXT_CHARS = 200_000  # about 60 pages of prose in one submission
+MAX_NESTING = 12  # lists and quotes inside each other; WeasyPrint overflows near 140
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; decompression bombs are far larger
+IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
+
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest block nesting (lists, quotes) in a Markdown text."""
+    return max((token.level for token in _markdown.parse(text)), default=0)
+
+
+def image_problem(content: bytes) -> tuple[str, dict] | None:
+    """Why an image cannot go into the report, as (error code, context), or None if it can.
+
+    The header is read first, so a decompression bomb is refused by its declared size
+    before any pixels are decoded; then the whole image is decoded to catch broken files.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                if image.format not in IMAGE_FORMATS:
+                    return "image_format", {"format": image.format or "okänt"}
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    return "image_too_large", {"width": width, "height": height}
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "image_too_large", {"width": "?", "height": "?"}
+    except Exception:  # Pillow raises many kinds for a file that is not an image
+        return "image_broken", {}
+    return None
