@@ -15,6 +15,7 @@ from flows.publish import write_pages
 from flows.receipt import REJECTED, FileOutcome, count_text, outcomes
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.starter import markdown_submission, submission_file_name
+from flows.validate import validate_all
 
 DEFAULT_YEAR = 2025
 
