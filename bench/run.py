@@ -1,11 +1,11 @@
 """Measure the build against a bare WeasyPrint render of the same HTML (issue 8).
 
-    python bench/run.py              # demo and large edition, median of 3 runs (about 25 minutes)
-    python bench/run.py --quick      # 1 run, a smaller large edition: a smoke check (~3 minutes)
+    python bench/run.py              # demo and large edition, median of 3 runs (~30 minutes)
+    python bench/run.py --quick      # 1 run, a ~90-page 'large' edition: a smoke check (~5 min)
 
 Writes outputs/bench/results.json and prints a table. Every build runs on a copy in a temporary
 folder; nothing under inputs/ or outputs/<year>/ is touched. Benchmarks are not tests: nothing
-here asserts a time. See bench/README.md for what each number means.
+here asserts a time. bench/README.md says what each number means.
 """
 
 import argparse
@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -35,14 +36,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_EDITION = PROJECT_ROOT / "inputs" / "2025"
 YEAR = 2025
 RESULTS = PROJECT_ROOT / "outputs" / "bench" / "results.json"
-VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
-BIN = (
-    Path(sys.executable).parent
-    if (Path(sys.executable).parent / "agenda2030").exists()
-    else VENV_BIN
-)
+_HERE = Path(sys.executable).parent
+BIN = _HERE if (_HERE / "agenda2030").exists() else PROJECT_ROOT / ".venv" / "bin"
+MEASURES = ("reference", "build_cold", "build_served", "incremental")
 
-# The issue's targets, for the table and the README. Nothing checks them.
+# The issue's targets, for the table and the JSON. Nothing checks them.
 TARGETS = {
     "demo": {"ratio_served": 1.0, "ratio_cold": 1.6, "ratio_incremental": 0.35},
     "large": {"ratio_served": 0.8, "peak_rss_mb": 400},
@@ -65,7 +63,9 @@ class BenchError(Exception):
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall time
+    cpu_s: float  # user + system of the command and its reaped descendants (+ server's share)
+    other_cpu_s: float  # CPU time the rest of the machine used meanwhile: contention
     max_rss_mb: float  # ru_maxrss from wait4: the largest single process of the command's tree
     tree_rss_mb: float  # sampled every 50 ms: the sum over the command and all its descendants
     stages: dict[str, float] = field(default_factory=dict)  # the build's manifest timings
@@ -92,11 +92,14 @@ class Edition:
         return json.loads((self.outputs / str(YEAR) / "manifest.json").read_text("utf-8"))
 
 
-# --- measuring one command ----------------------------------------------------------------
+# --- what the machine is doing ------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _process_table() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, resident pages), from /proc/<pid>/stat."""
+def _process_table() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, resident pages, CPU ticks incl. reaped children), from /proc."""
     table = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -106,8 +109,35 @@ def _process_table() -> dict[int, tuple[int, int]]:
                 fields = file.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        table[int(entry)] = (int(fields[1]), int(fields[21]))
+        ticks = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        table[int(entry)] = (int(fields[1]), int(fields[21]), ticks)
     return table
+
+
+def _tree(table: dict[int, tuple[int, int, int]], root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            found.append(pid)
+            stack += children.get(pid, [])
+    return found
+
+
+def tree_cpu_s(root: int) -> float:
+    table = _process_table()
+    return sum(table[pid][2] for pid in _tree(table, root)) / TICK
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    with open("/proc/stat") as file:
+        values = [int(v) for v in file.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return (sum(values[:8]) - idle) / TICK
 
 
 class TreeSampler(threading.Thread):
@@ -119,20 +149,12 @@ class TreeSampler(threading.Thread):
         self.pid, self.interval = pid, interval
         self.peak_bytes = 0
         self._done = threading.Event()
-        self._page = os.sysconf("SC_PAGE_SIZE")
 
     def run(self) -> None:
         while not self._done.is_set():
             table = _process_table()
-            children: dict[int, list[int]] = {}
-            for pid, (parent, _) in table.items():
-                children.setdefault(parent, []).append(pid)
-            total, stack = 0, [self.pid]
-            while stack:
-                pid = stack.pop()
-                total += table.get(pid, (0, 0))[1]
-                stack += children.get(pid, [])
-            self.peak_bytes = max(self.peak_bytes, total * self._page)
+            resident = sum(table[pid][1] for pid in _tree(table, self.pid))
+            self.peak_bytes = max(self.peak_bytes, resident * PAGE)
             self._done.wait(self.interval)
 
     def stop(self) -> float:
@@ -141,9 +163,22 @@ class TreeSampler(threading.Thread):
         return self.peak_bytes / 2**20
 
 
-def measure(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> Run:
-    """Run ``command`` to its end: wall time, its own peak RSS (wait4) and its tree's."""
+# --- measuring one command ----------------------------------------------------------------
+
+
+def measure(
+    command: list[str],
+    env: dict[str, str],
+    log: Path,
+    cwd: Path,
+    server: "PrefectServer | None" = None,
+) -> Run:
+    """Run ``command`` to its end: wall and CPU time, its peak RSS (wait4) and its tree's.
+
+    With ``server``, the CPU the server spent meanwhile counts as the command's."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    busy, own = machine_busy_s(), resource.getrusage(resource.RUSAGE_SELF)
+    served = server.cpu_s() if server else 0.0
     with log.open("wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -156,9 +191,14 @@ def measure(command: list[str], env: dict[str, str], log: Path, cwd: Path) -> Ru
             tree_mb = sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     if process.returncode != 0:
-        tail = log.read_text("utf-8", errors="replace")[-2000:]
+        tail = log.read_text("utf-8", errors="replace")[-3000:]
         raise BenchError(f"{' '.join(command[:3])} … exited {process.returncode}:\n{tail}")
-    return Run(seconds, usage.ru_maxrss / 1024, tree_mb)  # ru_maxrss is in KiB on Linux
+    served = server.cpu_s() - served if server else 0.0
+    cpu = usage.ru_utime + usage.ru_stime + served
+    after = resource.getrusage(resource.RUSAGE_SELF)  # the sampler's own cost is not contention
+    mine = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
+    other = max(0.0, machine_busy_s() - busy - cpu - mine)
+    return Run(seconds, cpu, other, usage.ru_maxrss / 1024, tree_mb)  # ru_maxrss is in KiB
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -168,28 +208,18 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def build_command(edition: Edition) -> list[str]:
-    return [
-        str(BIN / "agenda2030"),
-        "build",
-        "--year",
-        str(YEAR),
-        "--inputs",
-        str(edition.inputs),
-        "--outputs",
-        str(edition.outputs),
-        "--settle",
-        "0",
-    ]
-
-
-def build(edition: Edition, env: dict[str, str], label: str) -> Run:
-    run = measure(build_command(edition), env, edition.logs / f"{label}.log", cwd=edition.logs)
+def build(
+    edition: Edition, env: dict[str, str], label: str, server: "PrefectServer | None" = None
+) -> Run:
+    command = [str(BIN / "agenda2030"), "build", "--year", str(YEAR)]
+    command += ["--inputs", str(edition.inputs), "--outputs", str(edition.outputs)]
+    command += ["--settle", "0"]  # the files were copied a moment ago
+    run = measure(command, env, edition.logs / f"{label}.log", edition.logs, server)
     run.stages = edition.manifest.get("timings_s", {})
     return run
 
 
-# --- the four measures --------------------------------------------------------------------
+# --- the measures -------------------------------------------------------------------------
 
 
 def cold_builds(edition: Edition, runs: int, scratch: Path) -> list[Run]:
@@ -214,31 +244,32 @@ def reference_renders(edition: Edition, runs: int) -> list[Run]:
     for index in range(runs):
         pdf = edition.logs / f"reference-{index}.pdf"
         command = [sys.executable, "-c", REFERENCE_SCRIPT, str(html), base_url, str(pdf)]
-        results.append(
-            measure(command, clean_env(), edition.logs / f"reference-{index}.log", edition.logs)
-        )
+        log = edition.logs / f"reference-{index}.log"
+        results.append(measure(command, clean_env(), log, edition.logs))
         _progress(edition.name, "reference", results[-1])
     return results
 
 
-def served_builds(edition: Edition, runs: int, env: dict[str, str]) -> list[Run]:
+def served_builds(
+    edition: Edition, runs: int, env: dict[str, str], server: "PrefectServer"
+) -> list[Run]:
     results = []
     for index in range(runs):
-        results.append(build(edition, env, f"served-{index}"))
+        results.append(build(edition, env, f"served-{index}", server))
         _progress(edition.name, "build_served", results[-1])
     return results
 
 
-def incremental_builds(edition: Edition, runs: int, env: dict[str, str]) -> list[Run]:
+def incremental_builds(
+    edition: Edition, runs: int, env: dict[str, str], server: "PrefectServer"
+) -> list[Run]:
     """Change one submission (a sentence appended, different each time), then rebuild."""
     changed = changed_file(edition.folder)
     results = []
     for index in range(runs):
         with changed.open("a", encoding="utf-8") as file:
-            file.write(
-                f"\nUppföljningen av arbetet redovisades för nämnden (tillägg {index + 1}).\n"
-            )
-        results.append(build(edition, env, f"incremental-{index}"))
+            file.write(f"\nUppföljningen redovisades för nämnden (tillägg {index + 1}).\n")
+        results.append(build(edition, env, f"incremental-{index}", server))
         _progress(edition.name, "incremental", results[-1])
     return results
 
@@ -252,19 +283,22 @@ def changed_file(folder: Path) -> Path:
 
 
 def validate_throughput(folder: Path, count: int, runs: int) -> dict:
-    """Submissions per second through gather + read + validate + the edition-wide rules,
-    in this process, without Prefect: what `agenda2030 validate` does."""
-    from flows.cli import check_drop_folder
-    from flows.settings import Paths
+    """Submissions per second through the plain stage functions, in this process, without
+    Prefect: gather (read and hash every file), then read and validate each submission and
+    apply the edition-wide rules (flows.validate.validate_all: validate_file + check_edition)."""
+    from flows.edition import load_edition
+    from flows.gather import gather
+    from flows.validate import validate_all
 
-    generate.write_submissions(folder / str(YEAR), count)
-    paths = Paths(inputs=folder, outputs=folder / "unused", year=YEAR)
+    edition_dir = folder / str(YEAR)
+    generate.write_submissions(edition_dir, count)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        items = check_drop_folder(paths, 0.0)
+        edition = load_edition(edition_dir / "rapport.yaml")
+        checked = validate_all(gather(edition_dir, settle_seconds=0.0), edition)
         times.append(time.perf_counter() - start)
-        accepted = sum(item.status == "godkänd" for item in items)
+        accepted = sum(c.accepted for c in checked)
         if accepted != count:
             raise BenchError(f"only {accepted} of {count} generated submissions were accepted")
     median = statistics.median(times)
@@ -297,15 +331,8 @@ class PrefectServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.home.mkdir(parents=True, exist_ok=True)
-        command = [
-            str(BIN / "prefect"),
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        ]
+        command = [str(BIN / "prefect"), "server", "start"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port)]
         started = time.perf_counter()
         with self.log.open("wb") as out:
             # A session of its own, so stop() can end the server and its workers by group id.
@@ -329,6 +356,13 @@ class PrefectServer:
             time.sleep(0.5)
         raise BenchError(f"prefect server did not answer /api/health in {timeout:.0f} s")
 
+    def cpu_s(self) -> float:
+        return tree_cpu_s(self.process.pid) if self.process else 0.0
+
+    def rss_mb(self) -> float:
+        table = _process_table()
+        return sum(table[pid][1] for pid in _tree(table, self.process.pid)) * PAGE / 2**20
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -345,23 +379,17 @@ class PrefectServer:
 
 
 def machine() -> dict:
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    mem_kb = next(
-        (int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0
-    )
+    def first(path: str, prefix: str, default: str = "") -> str:
+        lines = Path(path).read_text().splitlines() if Path(path).exists() else []
+        return next(
+            (line.split(":", 1)[1].strip() for line in lines if line.startswith(prefix)), default
+        )
+
+    memory_kb = first("/proc/meminfo", "MemTotal", "0 kB").split()[0]
     return {
         "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "memory_gb": round(mem_kb / 2**20, 1),
+        "cpu_model": first("/proc/cpuinfo", "model name", platform.processor()),
+        "memory_gb": round(int(memory_kb) / 2**20, 1),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "weasyprint": version("weasyprint"),
@@ -380,37 +408,35 @@ def prepare(scratch: Path, quick: bool) -> dict[str, Edition]:
         if name == "demo":
             shutil.copytree(DEMO_EDITION, edition.folder)
         else:
-            per_goal = 4 if quick else generate.DEFAULT_SECTIONS_PER_GOAL
+            per_goal = 5 if quick else generate.DEFAULT_SECTIONS_PER_GOAL
             generate.write_large(edition.folder, per_goal)
         editions[name] = edition
     return editions
 
 
 def summary(edition: Edition, measured: dict[str, list[Run]]) -> dict:
-    def median(runs: list[Run], attribute: str = "seconds") -> float:
-        return statistics.median(getattr(r, attribute) for r in runs)
+    measured = {key: measured[key] for key in MEASURES if key in measured}
 
-    order = ("reference", "build_cold", "build_served", "incremental")
-    measured = {key: measured[key] for key in order if key in measured}
-    manifest = edition.published
-    result: dict = {"pages": manifest["pdf"]["pages"]}
-    result["submissions"] = sum(1 for i in manifest["inputs"] if i.get("disposition") == "bidrag")
-    for key, runs in measured.items():
-        result[f"{key}_s"] = round(median(runs), 2)
-    reference = median(measured["reference"])
-    for ratio, key in (
-        ("ratio_cold", "build_cold"),
-        ("ratio_served", "build_served"),
-        ("ratio_incremental", "incremental"),
-    ):
-        if key in measured:
-            result[ratio] = round(median(measured[key]) / reference, 2)
-    result["peak_rss_mb"] = {
-        key: round(max(r.max_rss_mb for r in runs)) for key, runs in measured.items()
+    def median(key: str, attribute: str = "seconds") -> float:
+        return statistics.median(getattr(run, attribute) for run in measured[key])
+
+    files = edition.published["inputs"]
+    result: dict = {
+        "pages": edition.published["pdf"]["pages"],
+        "submissions": sum(1 for f in files if f.get("disposition") == "bidrag"),
     }
+    for key in measured:
+        result[f"{key}_s"] = round(median(key), 2)
+    for key in measured:
+        if key != "reference":
+            ratio = "ratio_" + key.removeprefix("build_")
+            result[ratio] = round(median(key) / median("reference"), 2)
+    result["peak_rss_mb"] = {k: round(max(r.max_rss_mb for r in v)) for k, v in measured.items()}
     result["peak_tree_rss_mb"] = {
-        key: round(max(r.tree_rss_mb for r in runs)) for key, runs in measured.items()
+        k: round(max(r.tree_rss_mb for r in v)) for k, v in measured.items()
     }
+    result["cpu_s"] = {key: round(median(key, "cpu_s"), 2) for key in measured}
+    result["other_cpu_s"] = {k: _rounded(r.other_cpu_s for r in v) for k, v in measured.items()}
     result["stages_s"] = {
         key: {
             stage: round(statistics.median(r.stages.get(stage, 0.0) for r in runs), 2)
@@ -426,20 +452,15 @@ def summary(edition: Edition, measured: dict[str, list[Run]]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--runs", type=int, help="runs per measure, the median is kept (default 3; --quick: 1)"
+        "--runs", type=int, help="runs per measure; the median is kept (3; --quick 1)"
     )
     parser.add_argument(
-        "--quick", action="store_true", help="1 run, a ~70-page 'large' edition and 200 submissions"
+        "--quick", action="store_true", help="1 run, a smaller 'large' edition, 200 submissions"
     )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=RESULTS,
-        help=f"where the JSON goes (default {RESULTS.relative_to(PROJECT_ROOT)})",
-    )
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder and its logs")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
-    validate_count = 200 if args.quick else 1000
 
     results: dict = {
         "machine": machine(),
@@ -447,38 +468,21 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
         "quick": args.quick,
         "targets": TARGETS,
-        "editions": {},
     }
-    measured: dict[str, dict[str, list[Run]]] = {}
-    with tempfile.TemporaryDirectory(prefix="agenda2030-bench-") as tmp:
-        scratch = Path(tmp)
-        editions = prepare(scratch, args.quick)
-        # Cold first: the reference renders the HTML that the first build published.
-        for edition in editions.values():
-            measured[edition.name] = {"build_cold": cold_builds(edition, runs, scratch)}
-            edition.published = edition.manifest
-            measured[edition.name]["reference"] = reference_renders(edition, runs)
-        server = PrefectServer(scratch / "server-home", scratch / "prefect-server.log")
-        try:
-            server.start()
-            print(
-                f"prefect server answered on port {server.port} after {server.start_s:.1f} s",
-                flush=True,
-            )
-            results["server_start_s"] = round(server.start_s, 1)
-            env = clean_env(
-                PREFECT_HOME=str(scratch / "client-home"), PREFECT_API_URL=server.api_url
-            )
-            for edition in editions.values():
-                measured[edition.name]["build_served"] = served_builds(edition, runs, env)
-                measured[edition.name]["incremental"] = incremental_builds(edition, runs, env)
-        finally:
-            server.stop()
-        for edition in editions.values():
-            results["editions"][edition.name] = summary(edition, measured[edition.name])
-        validation = validate_throughput(scratch / "validate", validate_count, runs)
-    results["validate"] = validation
+    scratch = Path(tempfile.mkdtemp(prefix="agenda2030-bench-"))
+    try:
+        # In this process and quick: first, so a broken stage shows before the long part.
+        validation = validate_throughput(scratch / "validate", 200 if args.quick else 1000, runs)
+        print(f"  validate {validation['per_s']:.0f} submissions/s", flush=True)
+        measured = run_builds(scratch, args.quick, runs, results)
+    finally:
+        if args.keep:
+            print(f"scratch kept: {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    results["editions"] = measured
     results["validate_per_s"] = validation["per_s"]
+    results["validate"] = validation
 
     output = args.output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -489,6 +493,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run_builds(scratch: Path, quick: bool, runs: int, results: dict) -> dict:
+    editions = prepare(scratch, quick)
+    measured: dict[str, dict[str, list[Run]]] = {name: {} for name in editions}
+    # Cold first: the reference renders the HTML that the first build published.
+    for edition in editions.values():
+        measured[edition.name]["build_cold"] = cold_builds(edition, runs, scratch)
+        edition.published = edition.manifest
+        measured[edition.name]["reference"] = reference_renders(edition, runs)
+    server = PrefectServer(scratch / "server-home", scratch / "prefect-server.log")
+    try:
+        server.start()
+        print(f"  prefect server answered after {server.start_s:.1f} s", flush=True)
+        results["server"] = {"start_s": round(server.start_s, 1)}
+        env = clean_env(PREFECT_HOME=str(scratch / "client-home"), PREFECT_API_URL=server.api_url)
+        for edition in editions.values():
+            measured[edition.name]["build_served"] = served_builds(edition, runs, env, server)
+            measured[edition.name]["incremental"] = incremental_builds(edition, runs, env, server)
+        results["server"]["rss_mb_at_end"] = round(server.rss_mb())
+    finally:
+        server.stop()
+    return {name: summary(editions[name], measured[name]) for name in editions}
+
+
 def table(results: dict) -> str:
     editions = results["editions"]
     names = list(editions)
@@ -497,54 +524,41 @@ def table(results: dict) -> str:
     def row(label: str, value, target: str = "") -> None:
         rows.append((label, [value(editions[name]) for name in names], target))
 
-    def number(key: str, digits: int = 2):
-        return lambda e: f"{e[key]:.{digits}f}" if key in e else "–"
-
     def target(key: str) -> str:
-        return ", ".join(
-            f"{name} ≤ {TARGETS[name][key]:g}" for name in names if key in TARGETS.get(name, {})
-        )
+        goals = [(n, TARGETS.get(n, {}).get(key)) for n in names]
+        return ", ".join(f"{n} ≤ {goal:g}" for n, goal in goals if goal is not None)
 
     row("pages", lambda e: str(e["pages"]))
     row("submissions", lambda e: str(e["submissions"]))
-    for key in ("reference_s", "build_cold_s", "build_served_s", "incremental_s"):
-        row(key, number(key))
+    for key in MEASURES:
+        row(f"{key}_s", lambda e, k=key: f"{e[f'{k}_s']:.2f}")
     for key in ("ratio_cold", "ratio_served", "ratio_incremental"):
-        row(key, number(key), target(key))
-    for key in ("reference", "build_cold", "build_served", "incremental"):
+        row(key, lambda e, k=key: f"{e[k]:.2f}", target(key))
+    for key in MEASURES:
+        row(f"cpu_s {key}", lambda e, k=key: f"{e['cpu_s'][k]:.2f}")
+    for key in MEASURES:
         row(
             f"peak_rss_mb {key}",
             lambda e, k=key: f"{e['peak_rss_mb'][k]} ({e['peak_tree_rss_mb'][k]})",
             target("peak_rss_mb") if key.startswith("build") else "",
         )
+    row("other_cpu_s (max)", lambda e: f"{max(max(v) for v in e['other_cpu_s'].values()):.1f}")
     width = max(len(label) for label, _, _ in rows)
-    columns = [
-        max(len(name), *(len(values[i]) for _, values, _ in rows)) for i, name in enumerate(names)
-    ]
-    lines = [
-        " ".join(
-            [" " * width, *(n.rjust(c) for n, c in zip(names, columns, strict=True)), " target"]
-        )
-    ]
+    columns = [max(len(n), *(len(values[i]) for _, values, _ in rows)) for i, n in enumerate(names)]
+    header = [" " * width, *(n.rjust(c) for n, c in zip(names, columns, strict=True)), " target"]
+    lines = [" ".join(header)]
     for label, values, goal in rows:
-        lines.append(
-            " ".join(
-                [
-                    label.ljust(width),
-                    *(v.rjust(c) for v, c in zip(values, columns, strict=True)),
-                    " " + goal,
-                ]
-            ).rstrip()
-        )
-    v = results["validate"]
-    lines.append(
-        f"validate_per_s: {v['per_s']:.0f} submissions/s ({v['submissions']} files, median {v['median_s']:.2f} s)"
-    )
-    lines.append("peak RSS: largest single process (in brackets: the whole process tree, summed)")
-    m = results["machine"]
-    lines.append(
-        f"{m['cpus']} × {m['cpu_model']}, {m['memory_gb']} GB; Python {m['python']}, WeasyPrint {m['weasyprint']}, Prefect {m['prefect']}; {results['runs']} run(s), median"
-    )
+        cells = [label.ljust(width), *(v.rjust(c) for v, c in zip(values, columns, strict=True))]
+        lines.append(" ".join([*cells, " " + goal]).rstrip())
+    v, m = results["validate"], results["machine"]
+    lines += [
+        f"validate_per_s: {v['per_s']:.0f} submissions/s "
+        f"({v['submissions']} files, median {v['median_s']:.2f} s)",
+        "peak RSS: largest single process (in brackets: the whole process tree, summed); "
+        "other_cpu_s: CPU time other processes used during a run (contention)",
+        f"{m['cpus']} × {m['cpu_model']}, {m['memory_gb']} GB; Python {m['python']}, "
+        f"WeasyPrint {m['weasyprint']}, Prefect {m['prefect']}; median of {results['runs']} run(s)",
+    ]
     return "\n".join(lines)
 
 
@@ -554,7 +568,9 @@ def _rounded(values) -> list[float]:
 
 def _progress(edition: str, what: str, run: Run) -> None:
     print(
-        f"  {edition:<6} {what:<13} {run.seconds:7.2f} s  rss {run.max_rss_mb:5.0f} MB  tree {run.tree_rss_mb:5.0f} MB",
+        f"  {edition:<6} {what:<13} {run.seconds:7.2f} s  cpu {run.cpu_s:6.2f} s  "
+        f"rss {run.max_rss_mb:4.0f} MB  tree {run.tree_rss_mb:4.0f} MB  "
+        f"others {run.other_cpu_s:5.1f} cpu-s",
         flush=True,
     )
 

@@ -16,11 +16,20 @@ from prefect.cache_policies import NO_CACHE
 from flows.completeness import Completeness, completeness, status_table
 from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile, asset_files, gather
+from flows.isolation import RenderJob, RenderOutcome, job_for, render_resilient
 from flows.merge import merge
 from flows.pages import receipt_pages
-from flows.publish import OutputNames, manifest, write_atomically, write_json, write_pages
+from flows.publish import (
+    OutputNames,
+    edition_lock,
+    keep_earlier,
+    manifest,
+    write_atomically,
+    write_json,
+    write_pages,
+)
 from flows.receipt import FileOutcome, outcomes, receipt_json, receipt_table
-from flows.render import Rendered, RenderError, render_html, render_pdf
+from flows.render import RenderError
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.strict import strict_reasons
 from flows.validate import Checked, check_edition, validate_file
@@ -59,26 +68,15 @@ def merge_task(edition: Edition, checked: list[Checked]) -> Report:
 
 @task(name="render", cache_policy=NO_CACHE)
 def render_task(
-    report: Report,
-    edition_dir: Path,
-    draft: bool,
-    archive: bool,
-    excluded: list[FileOutcome],
-    embedded: dict[str, bytes],
-) -> Rendered:
-    """Render the report to HTML and a tagged PDF (and an archival PDF/A)."""
-    html = render_html(report, TEMPLATES_DIR, draft=draft, excluded=excluded)
-    kind = "utkast" if draft else "rapport"
-    identifier = f"{report.edition.municipality_code}-{report.edition.year}-{kind}"
-    return render_pdf(
-        html,
-        edition_dir,
-        TEMPLATES_DIR,
-        identifier,
-        timestamp=report.edition.date,
-        archive=archive,
-        embedded=embedded,
-    )
+    report: Report, checked: list[Checked], edition_dir: Path, draft: bool, archive: bool
+) -> RenderOutcome:
+    """Typeset the report in a child process with time and memory limits; a submission that
+    cannot be typeset is found, rejected with the reason, and the rest rendered."""
+
+    def make_job(merged: Report, items: list[Checked]) -> RenderJob:
+        return job_for(merged, items, TEMPLATES_DIR, edition_dir, draft, archive)
+
+    return render_resilient(report.edition, checked, make_job, report=report)
 
 
 @task(name="publish-receipt", cache_policy=NO_CACHE)
@@ -113,6 +111,14 @@ def build_report(
 ) -> BuildResult:
     """Build one edition's report from the files departments dropped."""
     paths = Paths(inputs=Path(inputs), outputs=Path(outputs), year=year)
+    # One build of an edition at a time: a second one waits for the first to finish.
+    with edition_lock(paths.output_dir):
+        return _build(paths, draft, archive, strict, settle_seconds, today or dt.date.today())
+
+
+def _build(
+    paths: Paths, draft: bool, archive: bool, strict: bool, settle: float, today: dt.date
+) -> BuildResult:
     out = paths.output_dir
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -124,7 +130,7 @@ def build_report(
         clock = now
 
     edition = load_edition(paths.edition_config)
-    files = gather(paths.edition_dir, settle_seconds=settle_seconds)
+    files = gather(paths.edition_dir, settle_seconds=settle)
     lap("gather")
 
     assets = asset_files(files)
@@ -132,7 +138,7 @@ def build_report(
     futures = read_and_validate.map(submissions, edition=unmapped(edition), assets=unmapped(assets))
     checked = check_edition([future.result() for future in futures])
     items = outcomes(files, checked)
-    status = completeness(edition, items, today or dt.date.today())
+    status = completeness(edition, items, today)
     publish_receipt(out, edition, items, status)
     lap("validate")
 
@@ -145,28 +151,34 @@ def build_report(
     report = merge_task(edition, checked)
     lap("merge")
 
-    excluded = [item for item in items if item.problems]
     try:
-        embedded = {name: data for c in checked if c.accepted for name, data in c.images.items()}
-        rendered = render_task(report, paths.edition_dir, draft, archive, excluded, embedded)
+        rendered_outcome = render_task(report, checked, paths.edition_dir, draft, archive)
     except RenderError as error:
         return not_published(str(error))
+    if rendered_outcome.checked != checked:  # a submission could not be typeset: say so
+        checked = rendered_outcome.checked
+        items = outcomes(files, checked)
+        status = completeness(edition, items, today)
+        publish_receipt(out, edition, items, status)
+    rendered = rendered_outcome.rendered
     lap("render")
 
-    names = OutputNames(year, draft)
+    names = OutputNames(paths.year, draft)
     write_atomically(out / names.html, rendered.html.encode())
     config = paths.edition_config.read_bytes()
     write_json(
         out / names.manifest, manifest(files, config, rendered.page_count, rendered.pdf, timings)
     )
+    keep_earlier(out / names.pdf, rendered.pdf)
     write_atomically(out / names.pdf, rendered.pdf)
     archive_pdf = None
     if rendered.archive_pdf is not None:
         archive_pdf = out / names.archive_pdf
+        keep_earlier(archive_pdf, rendered.archive_pdf)
         write_atomically(archive_pdf, rendered.archive_pdf)
     lap("publish")
     create_markdown_artifact(
-        key=f"rapport-{year}" + ("-utkast" if draft else ""),
+        key=f"rapport-{paths.year}" + ("-utkast" if draft else ""),
         markdown=f"Rapporten publicerades: `{out / names.pdf}` ({rendered.page_count} sidor).",
         description="Den publicerade rapporten",
     )

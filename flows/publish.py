@@ -1,9 +1,12 @@
 """Stage 5: write the outputs of one build atomically into outputs/<year>/."""
 
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -111,3 +114,55 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 def write_pages(folder: Path, pages: dict[str, str]) -> None:
     for relative, html in pages.items():
         write_atomically(folder / relative, html.encode())
+
+
+LOCK_NAME = ".bygge.lock"
+
+
+@contextmanager
+def edition_lock(folder: Path, wait_s: float = 1800):
+    """Hold the edition's output folder alone for one build; another build waits (and says so).
+
+    Also clears temporary files a killed build left, which only the lock holder may do.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_NAME, "w") as handle:
+        deadline = time.monotonic() + wait_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BuildLocked(
+                        f"ett annat bygge av {folder.name} har pågått i mer än {wait_s:g} sekunder"
+                    ) from None
+                if not told:
+                    print(f"Väntar på att ett annat bygge av {folder.name} blir klart …")
+                    told = True
+                time.sleep(0.5)
+        try:
+            for stale in folder.rglob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class BuildLocked(RuntimeError):
+    """Another build of the same edition held the lock for too long."""
+
+
+def keep_earlier(path: Path, new: bytes) -> Path | None:
+    """Before ``path`` is replaced by different bytes, copy the earlier file to
+    arkiv/<its sha256, first 12 hex>/, so no published PDF is ever lost."""
+    if not path.is_file():
+        return None
+    old = path.read_bytes()
+    if old == new:
+        return None
+    kept = path.parent / "arkiv" / hashlib.sha256(old).hexdigest()[:12] / path.name
+    if not kept.exists():
+        write_atomically(kept, old)
+    return kept
