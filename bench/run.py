@@ -66,9 +66,11 @@ class Run:
     seconds: float  # wall time
     cpu_s: float  # user + system of the command and its reaped descendants (+ server's share)
     other_cpu_s: float  # CPU time the rest of the machine used meanwhile: contention
-    max_rss_mb: float  # ru_maxrss from wait4: the largest single process of the command's tree
+    max_rss_mb: float  # ru_maxrss (KiB on Linux) from wait4: the largest single process of the
+    #                    command and its reaped descendants
     tree_rss_mb: float  # sampled every 50 ms: the sum over the command and all its descendants
     stages: dict[str, float] = field(default_factory=dict)  # the build's manifest timings
+    waited_s: float = 0.0  # waited for the machine to be quiet before starting
 
 
 @dataclass
@@ -140,6 +142,24 @@ def machine_busy_s() -> float:
     return (sum(values[:8]) - idle) / TICK
 
 
+MAX_WAIT_S = 30.0  # set by --max-wait
+
+
+def wait_until_quiet(threshold: float = 0.3, window: float = 2.0) -> float:
+    """Wait (at most MAX_WAIT_S) until the rest of the machine uses less than ``threshold`` of
+    a core, so another job (a test run, say) does not share the 2 cores with a measurement.
+    Returns the seconds waited."""
+    started = time.perf_counter()
+    while True:
+        before = machine_busy_s()
+        time.sleep(window)
+        if (machine_busy_s() - before) / window < threshold:
+            break
+        if time.perf_counter() - started > MAX_WAIT_S:
+            break
+    return time.perf_counter() - started - window
+
+
 class TreeSampler(threading.Thread):
     """Peak of the summed RSS of a process and its descendants (Prefect's embedded server is
     a child process, which ru_maxrss would report only as a maximum, never as a sum)."""
@@ -177,6 +197,7 @@ def measure(
 
     With ``server``, the CPU the server spent meanwhile counts as the command's."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    waited = wait_until_quiet() if MAX_WAIT_S > 0 else 0.0
     busy, own = machine_busy_s(), resource.getrusage(resource.RUSAGE_SELF)
     served = server.cpu_s() if server else 0.0
     with log.open("wb") as out:
@@ -198,7 +219,7 @@ def measure(
     after = resource.getrusage(resource.RUSAGE_SELF)  # the sampler's own cost is not contention
     mine = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
     other = max(0.0, machine_busy_s() - busy - cpu - mine)
-    return Run(seconds, cpu, other, usage.ru_maxrss / 1024, tree_mb)  # ru_maxrss is in KiB
+    return Run(seconds, cpu, other, usage.ru_maxrss / 1024, tree_mb, waited_s=waited)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -436,7 +457,17 @@ def summary(edition: Edition, measured: dict[str, list[Run]]) -> dict:
         k: round(max(r.tree_rss_mb for r in v)) for k, v in measured.items()
     }
     result["cpu_s"] = {key: round(median(key, "cpu_s"), 2) for key in measured}
+    # The same ratios in CPU time: less disturbed when other jobs share the machine, but blind
+    # to waiting and to work done in parallel (the served build's server runs beside it).
+    result["cpu_ratios"] = {
+        "ratio_" + key.removeprefix("build_"): round(
+            median(key, "cpu_s") / median("reference", "cpu_s"), 2
+        )
+        for key in measured
+        if key != "reference"
+    }
     result["other_cpu_s"] = {k: _rounded(r.other_cpu_s for r in v) for k, v in measured.items()}
+    result["waited_s"] = {k: _rounded(r.waited_s for r in v) for k, v in measured.items()}
     result["stages_s"] = {
         key: {
             stage: round(statistics.median(r.stages.get(stage, 0.0) for r in runs), 2)
@@ -450,6 +481,7 @@ def summary(edition: Edition, measured: dict[str, list[Run]]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global MAX_WAIT_S
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--runs", type=int, help="runs per measure; the median is kept (3; --quick 1)"
@@ -459,8 +491,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and its logs")
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=MAX_WAIT_S,
+        metavar="S",
+        help="before each run, wait up to S seconds for other processes to go quiet (0: never)",
+    )
+    parser.add_argument(
+        "--show", action="store_true", help="only print the table of an earlier --output"
+    )
     args = parser.parse_args(argv)
+    if args.show:
+        print(table(json.loads(args.output.read_text("utf-8"))))
+        return 0
     runs = args.runs or (1 if args.quick else 3)
+    MAX_WAIT_S = args.max_wait
 
     results: dict = {
         "machine": machine(),
@@ -536,6 +582,9 @@ def table(results: dict) -> str:
         row(key, lambda e, k=key: f"{e[k]:.2f}", target(key))
     for key in MEASURES:
         row(f"cpu_s {key}", lambda e, k=key: f"{e['cpu_s'][k]:.2f}")
+    for key in MEASURES[1:]:
+        ratio = "ratio_" + key.removeprefix("build_")
+        row(f"cpu {ratio}", lambda e, k=key: f"{e['cpu_s'][k] / e['cpu_s']['reference']:.2f}")
     for key in MEASURES:
         row(
             f"peak_rss_mb {key}",
@@ -570,7 +619,8 @@ def _progress(edition: str, what: str, run: Run) -> None:
     print(
         f"  {edition:<6} {what:<13} {run.seconds:7.2f} s  cpu {run.cpu_s:6.2f} s  "
         f"rss {run.max_rss_mb:4.0f} MB  tree {run.tree_rss_mb:4.0f} MB  "
-        f"others {run.other_cpu_s:5.1f} cpu-s",
+        f"others {run.other_cpu_s:5.1f} cpu-s"
+        + (f"  (waited {run.waited_s:.0f} s)" if run.waited_s >= 1 else ""),
         flush=True,
     )
 

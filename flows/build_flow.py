@@ -1,7 +1,10 @@
 """The Prefect flow `build-report`: gather -> validate -> merge -> render -> publish.
 
 Each stage is a plain function in its own module; this module only wires them as tasks and
-reports what people read as artifacts.
+reports what people read as artifacts. Reading and validating a submission is cached on its
+content (flows/caching.py), with the results kept under <outputs>/.prefect-cache/, so a rerun
+reads only the files that changed. The run ends in a named state: "Klar", "Klar med avvisade
+filer" or "Ej publicerad".
 """
 
 import datetime as dt
@@ -9,10 +12,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import Completed, State
+from prefect.tasks import Task
 
+from flows.caching import SUBMISSION_CACHE, assets_of_folder
 from flows.completeness import Completeness, completeness, status_table
 from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile, asset_files, gather
@@ -28,8 +35,8 @@ from flows.publish import (
     write_json,
     write_pages,
 )
-from flows.receipt import FileOutcome, outcomes, receipt_json, receipt_table
-from flows.render import RenderError
+from flows.receipt import FileOutcome, count_text, outcomes, receipt_json, receipt_table
+from flows.render import Rendered, RenderError
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.strict import strict_reasons
 from flows.validate import Checked, check_edition, validate_file
@@ -48,13 +55,46 @@ class BuildResult:
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     archive_pdf: Path | None = None
+    from_cache: list[str] = field(default_factory=list)  # files whose check an earlier run made
 
     @property
     def rejected(self) -> list[Checked]:
         return [c for c in self.checked if not c.accepted]
 
+    @property
+    def state_name(self) -> str:
+        """The name the flow run ends with, so the UI tells the three outcomes apart."""
+        if self.pdf is None:
+            return NOT_PUBLISHED
+        return CLEAN if not self.rejected else WITH_REJECTED
 
-@task(name="read-and-validate", task_run_name="validera {dropped.relative}", cache_policy=NO_CACHE)
+
+CLEAN, WITH_REJECTED, NOT_PUBLISHED = "Klar", "Klar med avvisade filer", "Ej publicerad"
+CACHE_FOLDER = ".prefect-cache"  # under the outputs folder, beside the editions
+
+
+def transient_io(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry condition: only an OSError (a full disk, a share gone for a moment) is worth
+    another try; anything else, and a validation problem above all, would fail the same way."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(
+    name="read-and-validate",
+    task_run_name="validera {dropped.relative}",
+    cache_policy=SUBMISSION_CACHE,
+    persist_result=True,
+    result_serializer="pickle",  # Checked holds dataclasses and pydantic models
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=transient_io,
+)
 def read_and_validate(dropped: DroppedFile, edition: Edition, assets: dict[str, bytes]) -> Checked:
     """Read one submission file and validate it; problems are data, never exceptions."""
     return validate_file(dropped, edition, assets)
@@ -79,7 +119,13 @@ def render_task(
     return render_resilient(report.edition, checked, make_job, report=report)
 
 
-@task(name="publish-receipt", cache_policy=NO_CACHE)
+@task(
+    name="publish-receipt",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=transient_io,
+)
 def publish_receipt(
     out: Path, edition: Edition, items: list[FileOutcome], status: Completeness
 ) -> None:
@@ -98,6 +144,33 @@ def publish_receipt(
     )
 
 
+@task(
+    name="publish",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=transient_io,
+)
+def publish_task(
+    paths: Paths, draft: bool, rendered: Rendered, files: list[DroppedFile], timings: dict
+) -> tuple[Path, Path | None]:
+    """Write the HTML, the manifest and the PDF (and its archive copy) atomically."""
+    out, names = paths.output_dir, OutputNames(paths.year, draft)
+    write_atomically(out / names.html, rendered.html.encode())
+    config = paths.edition_config.read_bytes()
+    write_json(
+        out / names.manifest, manifest(files, config, rendered.page_count, rendered.pdf, timings)
+    )
+    keep_earlier(out / names.pdf, rendered.pdf)
+    write_atomically(out / names.pdf, rendered.pdf)
+    archive_pdf = None
+    if rendered.archive_pdf is not None:
+        archive_pdf = out / names.archive_pdf
+        keep_earlier(archive_pdf, rendered.archive_pdf)
+        write_atomically(archive_pdf, rendered.archive_pdf)
+    return out / names.pdf, archive_pdf
+
+
 @flow(name="build-report", log_prints=True)
 def build_report(
     year: int,
@@ -108,12 +181,30 @@ def build_report(
     strict: bool = False,
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
     today: dt.date | None = None,
-) -> BuildResult:
-    """Build one edition's report from the files departments dropped."""
+) -> State[BuildResult]:
+    """Build one edition's report from the files departments dropped.
+
+    Ends in a Completed state named by the outcome; a plain call returns the BuildResult.
+    """
     paths = Paths(inputs=Path(inputs), outputs=Path(outputs), year=year)
     # One build of an edition at a time: a second one waits for the first to finish.
     with edition_lock(paths.output_dir):
-        return _build(paths, draft, archive, strict, settle_seconds, today or dt.date.today())
+        result = _build(paths, draft, archive, strict, settle_seconds, today or dt.date.today())
+    return final_state(result)
+
+
+def final_state(result: BuildResult) -> State[BuildResult]:
+    """'Klar', 'Klar med avvisade filer' or 'Ej publicerad', carrying the result itself.
+
+    Not publishing is a Completed state too (by name, not type): a strict build that refuses
+    is the option doing its job, and a plain call must still hand back the BuildResult.
+    """
+    counts = count_text(result.outcomes)
+    if result.pdf is None:
+        message = f"Ingen rapport publicerades: {result.error} ({counts})"
+    else:
+        message = f"{result.pdf.name} publicerades ({counts})"
+    return Completed(name=result.state_name, message=message, data=result)
 
 
 def _build(
@@ -135,15 +226,28 @@ def _build(
 
     assets = asset_files(files)
     submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
-    futures = read_and_validate.map(submissions, edition=unmapped(edition), assets=unmapped(assets))
+    validate = read_and_validate.with_options(
+        result_storage=(paths.outputs / CACHE_FOLDER).resolve()
+    )
+    futures = [
+        validate.submit(dropped, edition, assets_of_folder(assets, dropped.folder))
+        for dropped in submissions
+    ]
     checked = check_edition([future.result() for future in futures])
+    from_cache = [
+        dropped.relative
+        for dropped, future in zip(submissions, futures, strict=True)
+        if future.state.name == "Cached"
+    ]
     items = outcomes(files, checked)
     status = completeness(edition, items, today)
     publish_receipt(out, edition, items, status)
     lap("validate")
 
     def not_published(error: str) -> BuildResult:
-        return BuildResult(None, files, checked, items, status, error=error, timings=timings)
+        return BuildResult(
+            None, files, checked, items, status, error=error, timings=timings, from_cache=from_cache
+        )
 
     if strict and (reasons := strict_reasons(items, status)):
         return not_published("strikt bygge: " + "; ".join(reasons))
@@ -163,25 +267,20 @@ def _build(
     rendered = rendered_outcome.rendered
     lap("render")
 
-    names = OutputNames(paths.year, draft)
-    write_atomically(out / names.html, rendered.html.encode())
-    config = paths.edition_config.read_bytes()
-    write_json(
-        out / names.manifest, manifest(files, config, rendered.page_count, rendered.pdf, timings)
-    )
-    keep_earlier(out / names.pdf, rendered.pdf)
-    write_atomically(out / names.pdf, rendered.pdf)
-    archive_pdf = None
-    if rendered.archive_pdf is not None:
-        archive_pdf = out / names.archive_pdf
-        keep_earlier(archive_pdf, rendered.archive_pdf)
-        write_atomically(archive_pdf, rendered.archive_pdf)
+    pdf, archive_pdf = publish_task(paths, draft, rendered, files, dict(timings))
     lap("publish")
     create_markdown_artifact(
         key=f"rapport-{paths.year}" + ("-utkast" if draft else ""),
-        markdown=f"Rapporten publicerades: `{out / names.pdf}` ({rendered.page_count} sidor).",
+        markdown=f"Rapporten publicerades: `{pdf}` ({rendered.page_count} sidor).",
         description="Den publicerade rapporten",
     )
     return BuildResult(
-        out / names.pdf, files, checked, items, status, timings=timings, archive_pdf=archive_pdf
+        pdf,
+        files,
+        checked,
+        items,
+        status,
+        timings=timings,
+        archive_pdf=archive_pdf,
+        from_cache=from_cache,
     )

@@ -1,7 +1,9 @@
 """The command line, `agenda2030`. Everything a user reads here is Swedish."""
 
 import argparse
+import contextlib
 import datetime as dt
+import logging
 import os
 import sys
 from pathlib import Path
@@ -124,6 +126,116 @@ def parser() -> argparse.ArgumentParser:
         help="md: textfil (standard); docx: Word-mall; xlsx: Excel-mall för nyckeltal",
     )
 
+    serve = commands.add_parser(
+        "serve",
+        help="kör byggtjänsten mot en Prefect-server",
+        description="Tjänar driftsättningen build-report/build-report så att rapporten kan "
+        "byggas från Prefects webbgränssnitt eller med 'prefect deployment run', bevakar "
+        "inlämningsmappen och bygger ett utkast när filerna har ändrats och sedan legat "
+        "still, och kan bygga utkast på ett schema. Körs tills den avbryts (Ctrl+C).",
+    )
+    serve.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("inputs"),
+        help="mappen med en undermapp per år (standard: inputs)",
+    )
+    serve.add_argument(
+        "--outputs",
+        type=Path,
+        default=Path("outputs"),
+        help="dit rapporterna skrivs, en undermapp per år (standard: outputs)",
+    )
+    settle_option(serve)
+    serve.add_argument(
+        "--cron",
+        metavar="SCHEMA",
+        help='bygg ett utkast enligt detta cron-schema, svensk tid, t.ex. "0 2 * * *" '
+        "för varje natt klockan 2 under insamlingen",
+    )
+    serve.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="utgåvan som schemat bygger (standard: det senaste året under --inputs)",
+    )
+    serve.add_argument(
+        "--no-watch",
+        dest="watch",
+        action="store_false",
+        help="bevaka inte inlämningsmappen",
+    )
+    serve.add_argument(
+        "--stable",
+        type=float,
+        default=120.0,
+        metavar="SEKUNDER",
+        help="hur länge filerna ska ha legat still innan bevakningen bygger ett utkast "
+        "(standard: 120)",
+    )
+    serve.add_argument(
+        "--poll",
+        type=float,
+        default=5.0,
+        metavar="SEKUNDER",
+        help="hur ofta inlämningsmappen gås igenom (standard: 5)",
+    )
+
+    many = commands.add_parser(
+        "build-many",
+        help="bygg flera utgåvor samtidigt på ett Dask-kluster",
+        description="Bygger flera utgåvor (år, eller flera kommuners utgåvemappar) i en "
+        "körning av flödet build-reports, fördelade på ett Dask-kluster: ett lokalt som "
+        "standard, eller ett befintligt med --dask-address.",
+    )
+    many.add_argument(
+        "editions",
+        nargs="*",
+        type=Path,
+        metavar="UTGÅVA",
+        help="utgåvemappar med en rapport.yaml, t.ex. kommuner/kalmar/2026 "
+        "(standard: alla år under --inputs)",
+    )
+    many.add_argument(
+        "--inputs",
+        type=Path,
+        default=Path("inputs"),
+        help="mappen med en undermapp per år, när inga utgåvemappar anges (standard: inputs)",
+    )
+    many.add_argument(
+        "--years",
+        type=int,
+        nargs="+",
+        metavar="ÅR",
+        help="bara dessa år under --inputs",
+    )
+    many.add_argument(
+        "--outputs",
+        type=Path,
+        default=Path("outputs"),
+        help="dit rapporterna skrivs (standard: outputs)",
+    )
+    settle_option(many)
+    many.add_argument(
+        "--dask-address",
+        metavar="ADRESS",
+        help="adressen till schemaläggaren i ett befintligt Dask-kluster, t.ex. "
+        "tcp://10.0.0.5:8786 (standard: ett lokalt kluster startas)",
+    )
+    many.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="antal arbetare i det lokala klustret (standard: 2)",
+    )
+    for flag, text in (
+        ("--draft", "bygg utkast märkta UTKAST"),
+        ("--archive", "skriv också arkivversioner (PDF/A-3)"),
+        ("--strict", "publicera ingen utgåva där en fil avvisas eller ett bidrag saknas"),
+    ):
+        many.add_argument(flag, action="store_true", help=text)
+
     edition = commands.add_parser(
         "new-edition",
         help="starta nästa års utgåva",
@@ -157,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "new-edition":
         return new_edition_command(args)
+    if args.command == "serve":
+        return serve_command(args)
+    if args.command == "build-many":
+        return build_many_command(args)
     paths = Paths(
         inputs=args.inputs.resolve(),
         outputs=getattr(args, "outputs", Path("outputs")).resolve(),
@@ -208,11 +324,16 @@ def status_command(paths: Paths, items: list[FileOutcome], today: dt.date) -> in
     return 0
 
 
-def build_command(paths: Paths, args: argparse.Namespace) -> int:
-    # Quiet, and patient with the embedded server's start on a small machine (17-21 s seen).
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+def quiet_prefect(level: str = "WARNING") -> None:
+    """Quiet, and patient with the embedded server's start on a small machine (17-21 s seen).
+    Set before Prefect is imported; the user's own settings win."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def build_command(paths: Paths, args: argparse.Namespace) -> int:
+    quiet_prefect()
     from flows.build_flow import build_report  # Prefect loads slowly; only when building
 
     result = build_report(
@@ -233,6 +354,122 @@ def build_command(paths: Paths, args: argparse.Namespace) -> int:
         print(f"Arkivversion (PDF/A-3): {result.archive_pdf}")
     print(result.pdf)
     return 0
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from flows.watch import editions
+
+    inputs, outputs = args.inputs.resolve(), args.outputs.resolve()
+    if not inputs.is_dir():
+        print(f"Fel: mappen {inputs} finns inte.", file=sys.stderr)
+        return 2
+    year = args.year
+    if args.cron and year is None:
+        if not (found := editions(inputs)):
+            print(f"Fel: ingen utgåva (mapp med rapport.yaml) under {inputs}.", file=sys.stderr)
+            return 2
+        year = max(found)
+    quiet_prefect(level="INFO")  # a service: its log says what it did
+    from prefect.schedules import validate_cron_string
+
+    from flows.serve import FULL_NAME, ServeOptions, serve_deployment
+
+    if args.cron:
+        try:
+            validate_cron_string(args.cron)
+        except ValueError:
+            print(
+                f"Fel: '{args.cron}' är inget cron-schema. Fem fält: minut timme dag månad "
+                'veckodag, t.ex. "0 2 * * *" för klockan 2 varje natt.',
+                file=sys.stderr,
+            )
+            return 2
+
+    if "PREFECT_API_URL" not in os.environ:
+        print(
+            "Obs: PREFECT_API_URL är inte satt, så en tillfällig Prefect-server startas och "
+            "försvinner med processen. Peka ut en riktig server för webbgränssnittet.",
+            file=sys.stderr,
+        )
+    options = ServeOptions(
+        inputs=inputs,
+        outputs=outputs,
+        settle_seconds=args.settle,
+        cron=args.cron,
+        schedule_year=year,
+        watch=args.watch,
+        stable_seconds=args.stable,
+        poll_seconds=args.poll,
+    )
+    print(f"Tjänar {FULL_NAME}: läser {inputs}, skriver {outputs}.", flush=True)
+    if args.cron:
+        print(f"Schema: utkast av {year} enligt '{args.cron}' (svensk tid).", flush=True)
+    if args.watch:
+        print(
+            f"Bevakar {inputs}: ett utkast byggs när filerna legat still i {args.stable:g} s.",
+            flush=True,
+        )
+    print("Avsluta med Ctrl+C.", flush=True)
+    serve_deployment(options)
+    return 0
+
+
+def build_many_command(args: argparse.Namespace) -> int:
+    from flows.watch import editions
+
+    if args.editions:
+        folders = [folder.resolve() for folder in args.editions]
+    else:
+        found = editions(args.inputs.resolve())
+        folders = [found[year] for year in sorted(found) if not args.years or year in args.years]
+    missing = [f for f in folders if not (f / "rapport.yaml").is_file() or not f.name.isdigit()]
+    if missing or not folders:
+        for folder in missing:
+            print(f"Fel: {folder} är ingen utgåva (ett år med en rapport.yaml).", file=sys.stderr)
+        if not folders:
+            print("Fel: inga utgåvor att bygga.", file=sys.stderr)
+        return 2
+    quiet_prefect()
+    from flows.many_flow import build_reports, dask_runner
+
+    if os.environ["PREFECT_LOGGING_LEVEL"] == "WARNING":  # Dask's scheduler talks at INFO
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+
+    flow = build_reports.with_options(task_runner=dask_runner(args.dask_address, args.workers))
+    with shared_prefect_server():
+        outcomes = flow(
+            editions=folders,
+            outputs=args.outputs.resolve(),
+            draft=args.draft,
+            archive=args.archive,
+            strict=args.strict,
+            settle_seconds=args.settle,
+        )
+    for outcome in outcomes:
+        where = outcome.pdf or f"ingen rapport: {outcome.error}"
+        print(f"{outcome.edition}: {outcome.state} ({outcome.rejected} avvisade) – {where}")
+    return 0 if all(outcome.pdf for outcome in outcomes) else 1
+
+
+@contextlib.contextmanager
+def shared_prefect_server():
+    """Without PREFECT_API_URL, Prefect starts a temporary server per process; the Dask workers
+    would each start their own. Start one here and point every process at it."""
+    if "PREFECT_API_URL" in os.environ:
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = SubprocessASGIServer()
+    server.start(timeout=120)
+    os.environ["PREFECT_API_URL"] = server.api_url  # for worker processes started from here
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
+        server.stop()
 
 
 def new_command(paths: Paths, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ import fcntl
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -139,7 +140,10 @@ def edition_lock(folder: Path, wait_s: float = 1800):
                         f"ett annat bygge av {folder.name} har pågått i mer än {wait_s:g} sekunder"
                     ) from None
                 if not told:
-                    print(f"Väntar på att ett annat bygge av {folder.name} blir klart …")
+                    # Straight to stderr: inside a flow, print() becomes an INFO log record.
+                    sys.stderr.write(
+                        f"Väntar på att ett annat bygge av {folder.name} blir klart …\n"
+                    )
                     told = True
                 time.sleep(0.5)
         try:

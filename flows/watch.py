@@ -1,0 +1,125 @@
+"""Watch the drop folder: when an edition's files have changed and then stayed still for a while,
+say so once. Polls sizes and modification times; standard library only, no Prefect.
+
+Departments copy files over slow shares and save again a minute later; a build for every save
+would be noise. The watcher waits until nothing in the edition has changed for
+``stable_seconds``, and if the previous build of that edition is still running it waits for it
+to finish rather than start a second one.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flows.gather import is_ignored
+
+logger = logging.getLogger(__name__)
+
+Signature = frozenset[tuple[str, int, int]]  # (relative path, size, mtime in ns)
+
+
+def edition_signature(edition_dir: Path) -> Signature:
+    """What the edition's files look like now: every file that is not a lock or temporary file."""
+    entries = set()
+    for path in edition_dir.rglob("*"):
+        relative = path.relative_to(edition_dir)
+        if any(is_ignored(part) for part in relative.parts):
+            continue
+        try:
+            if not path.is_file():
+                continue
+            stat = path.stat()
+        except OSError:  # removed while we looked: the next poll sees the new state
+            continue
+        entries.add((relative.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return frozenset(entries)
+
+
+def editions(inputs: Path) -> dict[int, Path]:
+    """The edition folders under ``inputs``: a year for a name and a rapport.yaml inside."""
+    if not inputs.is_dir():
+        return {}
+    return {
+        int(folder.name): folder
+        for folder in inputs.iterdir()
+        if folder.name.isdigit() and (folder / "rapport.yaml").is_file()
+    }
+
+
+class DropFolderWatcher:
+    """Calls ``on_stable(year)`` once an edition changed and then stayed unchanged for
+    ``stable_seconds``, unless ``is_busy(year)``: then it waits and calls after the build.
+
+    What is there when the watcher starts counts as already built.
+    """
+
+    def __init__(
+        self,
+        inputs: Path,
+        on_stable: Callable[[int], None],
+        is_busy: Callable[[int], bool] = lambda year: False,
+        stable_seconds: float = 120.0,
+        poll_seconds: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.inputs = inputs
+        self.on_stable = on_stable
+        self.is_busy = is_busy
+        self.stable_seconds = stable_seconds
+        self.poll_seconds = poll_seconds
+        self.clock = clock
+        self._built: dict[int, Signature] = {}  # as of the last build started (or the start)
+        self._seen: dict[int, tuple[Signature, float]] = {}  # last seen, and since when
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started = False
+
+    def poll(self) -> list[int]:
+        """Look once; returns the years whose build was asked for."""
+        now = self.clock()
+        current = {
+            year: edition_signature(folder) for year, folder in editions(self.inputs).items()
+        }
+        if not self._started:
+            self._built = dict(current)
+            self._seen = {year: (sig, now) for year, sig in current.items()}
+            self._started = True
+            return []
+        asked = []
+        for year, signature in sorted(current.items()):
+            seen, since = self._seen.get(year, (None, now))
+            if signature != seen:
+                self._seen[year] = (signature, now)
+                continue  # still changing (or just changed): wait for it to settle
+            if signature == self._built.get(year) or now - since < self.stable_seconds:
+                continue
+            if self.is_busy(year):
+                continue  # the running build may not have seen these files; ask again after it
+            try:
+                self.on_stable(year)
+            except Exception:  # the server may be down for a moment: try again next poll
+                logger.exception("Kunde inte starta ett utkastbygge av %s", year)
+                continue
+            self._built[year] = signature
+            asked.append(year)
+        return asked
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll()
+            except Exception:  # a watcher that dies silently is worse than a noisy one
+                logger.exception("Bevakningen av %s misslyckades; försöker igen", self.inputs)
+            self._stop.wait(self.poll_seconds)
+
+    def start(self) -> "DropFolderWatcher":
+        self._thread = threading.Thread(target=self.run, name="agenda2030-bevakning", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.poll_seconds + 5)
