@@ -2,30 +2,17 @@
 
 from pathlib import Path
 
-import jinja2
-
 from flows.completeness import SYMBOLS, Cell, Completeness
 from flows.receipt import ACCEPTED, REJECTED, FileOutcome, count_text
-from schemas import GOALS, Edition, slugify
-
-
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["slug"] = slugify
-    return env
+from flows.render import safe_environment
+from schemas import GOALS, Edition
 
 
 def receipt_pages(
     edition: Edition, items: list[FileOutcome], status: Completeness, templates_dir: Path
 ) -> dict[str, str]:
     """{relative output path: HTML} for validering/<department>.html, index.html and status.html."""
-    env = _environment(templates_dir)
+    env = safe_environment(templates_dir)
     pages = {}
     overview = []
     rows = {row.department: row for row in status.rows}

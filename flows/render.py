@@ -53,7 +53,8 @@ class Rendered:
     archive_pdf: bytes | None = None
 
 
-def template_environment(templates_dir: Path, report: Report) -> jinja2.Environment:
+def safe_environment(templates_dir: Path) -> jinja2.Environment:
+    """Jinja2 as every page of ours uses it: autoescaped, and an unknown name is an error."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -61,10 +62,15 @@ def template_environment(templates_dir: Path, report: Report) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["slug"] = slugify
+    return env
+
+
+def template_environment(templates_dir: Path, report: Report) -> jinja2.Environment:
+    env = safe_environment(templates_dir)
     names = {d.id: d.name for d in report.edition.departments}
     env.filters.update(
         markdown=lambda text, level, source: _markdown(text, level, source),
-        slug=slugify,
         swedish_date=lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}",
         badge_uri=badge_uri,
         chart_uri=charts.chart_data_uri,
