@@ -32,11 +32,11 @@ PLURALS = {
 
 
 def count_text(items: list["FileOutcome"]) -> str:
-    """'55 godkända, 2 avvisade, 1 ignorerade' in the order statuses first appear."""
+    """'55 godkända, 2 avvisade, 1 ignorerad' in the order statuses first appear."""
     counts: dict[str, int] = {}
     for item in items:
         counts[item.status] = counts.get(item.status, 0) + 1
-    return ", ".join(f"{n} {PLURALS[status]}" for status, n in counts.items())
+    return ", ".join(f"{n} {status if n == 1 else PLURALS[status]}" for status, n in counts.items())
 
 
 @dataclass(frozen=True)

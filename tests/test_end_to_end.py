@@ -172,3 +172,11 @@ def test_excel_and_kolada_figures_appear_as_tables_and_charts(demo_build):
     with pikepdf.open(demo_build.pdf) as pdf:
         alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if tag(e) == "/Figure"]
     assert any("2023: uppgift saknas" in alt for alt in alts)
+
+
+def test_an_image_comes_with_its_alt_text_caption_and_credit(demo_build):
+    goal_14 = chapter_text(demo_build, GOALS[13].title)
+    assert "Illustration: Miljö- och byggförvaltningen" in goal_14
+    with pikepdf.open(demo_build.pdf) as pdf:
+        alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if tag(e) == "/Figure"]
+    assert any(alt.startswith("Skiss över Gamlebyviken") for alt in alts)

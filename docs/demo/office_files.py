@@ -196,6 +196,25 @@ def kolada_file() -> str:
     return json.dumps(wrapper, ensure_ascii=False, indent=2) + "\n"
 
 
+def wetland_sketch() -> bytes:
+    """A sketch for the Markdown demo: a bay, its streams and the wetlands along them."""
+    image = Image.new("RGB", (1000, 520), (246, 244, 236))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=26)
+    draw.polygon([(620, 520), (700, 300), (820, 220), (1000, 180), (1000, 520)], fill=(10, 151, 217))
+    draw.text((800, 420), "Gamlebyviken", fill="white", font=font)
+    streams = [[(80, 60), (260, 180), (460, 250), (700, 300)],
+               [(120, 440), (330, 380), (520, 350), (690, 330)],
+               [(430, 40), (520, 150), (640, 240), (720, 295)]]
+    for stream in streams:
+        draw.line(stream, fill=(10, 120, 180), width=6)
+    wetlands = [(250, 170), (400, 235), (320, 385), (500, 355), (515, 160), (600, 220)]
+    for x, y in wetlands:
+        draw.ellipse((x - 16, y - 16, x + 16, y + 16), fill=(86, 192, 43), outline=(26, 26, 26), width=3)
+    draw.text((40, 480), "● våtmark anlagd 2021–2025", fill=(26, 26, 26), font=font)
+    return _png(image)
+
+
 def main() -> None:
     files = {
         "socialforvaltningen/mal-05-vald-i-nara-relationer.docx": word(
@@ -218,6 +237,7 @@ def main() -> None:
         ),
         "vastervik-miljo-energi/mal-07-energi-i-siffror.xlsx": energy_workbook(),
         "barn-och-utbildning/mal-04-behorighet-kolada.json": kolada_file().encode(),
+        "miljo-och-bygg/vatmarker-gamlebyviken.png": wetland_sketch(),
     }
     for relative, content in files.items():
         (EDITION / relative).write_bytes(content)

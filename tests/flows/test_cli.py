@@ -24,14 +24,14 @@ def run(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
 def test_validate_accepts_the_demo_edition(demo_inputs, tmp_path):
     result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("59 av 59 bidrag godkändes (59 godkända).")
+    assert result.stdout.startswith("59 av 59 bidrag godkändes (59 godkända, 1 bilaga).")
 
 
 def test_validate_lists_a_rejected_file_and_fails(demo_inputs, tmp_path):
     (demo_inputs / "2025" / "kultur-och-fritid" / "trasig.md").write_text(BROKEN_FILE, "utf-8")
     result = run("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert result.returncode == 1
-    assert "59 av 60 bidrag godkändes (59 godkända, 1 avvisade)." in result.stdout
+    assert "59 av 60 bidrag godkändes (59 godkända, 1 avvisad, 1 bilaga)." in result.stdout
     assert "kultur-och-fritid/trasig.md, rad 3, nyckel 'mål': ska vara högst 17" in result.stdout
 
 
@@ -70,6 +70,6 @@ def test_build_prints_the_pdf_path_last(tmp_path):
     result = run("build", "--settle", "0", cwd=tmp_path, PREFECT_API_URL=PREFECT_API_URL.value())
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 0, result.stderr
-    assert lines[0] == "1 av 1 bidrag godkändes (1 godkända)."
+    assert lines[0] == "1 av 1 bidrag godkändes (1 godkänd)."
     assert lines[-1] == str(tmp_path / "outputs" / "2025" / "agenda2030-2025.pdf")
     assert Path(lines[-1]).read_bytes().startswith(b"%PDF")
