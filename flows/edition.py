@@ -16,6 +16,10 @@ class EditionError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):
+        # Rebuilt from its problems when it crosses a process boundary (Dask workers).
+        return (EditionError, (self.problems,))
+
 
 def load_edition(config: Path) -> Edition:
     name = f"{config.parent.name}/{config.name}"

@@ -132,15 +132,11 @@ def build_reports(
     ]
     results = []
     for paths, future in zip(jobs, futures, strict=True):
-        future.wait()
-        if future.state.is_completed():
-            results.append(future.result())
-        else:
-            results.append(
-                EditionOutcome(
-                    str(paths.edition_dir), NOT_PUBLISHED, None, 0, 0, future.state.message
-                )
-            )
+        outcome = future.result(raise_on_failure=False)
+        if not isinstance(outcome, EditionOutcome):  # the build raised: the state says what
+            error = future.state.message
+            outcome = EditionOutcome(str(paths.edition_dir), NOT_PUBLISHED, None, 0, 0, error)
+        results.append(outcome)
     for outcome in results:
         print(
             f"{outcome.edition}: {outcome.state}" + (f" ({outcome.error})" if outcome.error else "")

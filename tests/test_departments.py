@@ -170,7 +170,9 @@ def test_new_edition_carries_config_and_marks_old_texts(demo_inputs, tmp_path):
     )
     assert carried.startswith("---\nuppdatera: ja")
     items = check_drop_folder(Paths(demo_inputs, demo_inputs, 2026), 0)
-    assert all(i.status == "godkänd" and i.needs_update for i in items)
+    submissions = [i for i in items if i.status != "bilaga"]  # images come along as they are
+    assert submissions and all(i.status == "godkänd" and i.needs_update for i in submissions)
+    assert {i.file for i in items if i.status == "bilaga"} == {"miljo-och-bygg/vatmarker-gamlebyviken.png"}
     assert (
         main(["new-edition", "--inputs", str(demo_inputs), "--year", "2026", "--from", "2025"]) == 2
     )

@@ -174,6 +174,8 @@ def served(prefect_server, tmp_path_factory) -> Iterator[Served]:
             "2",
             "--poll",
             "1",
+            "--cron",
+            "0 2 * * *",  # a nightly draft of the latest edition
         ],
         log,
         prefect_server.env(PREFECT_RUNNER_POLL_FREQUENCY="2"),
@@ -238,6 +240,20 @@ def test_a_run_triggered_with_the_prefect_cli_publishes_the_pdf_and_its_artifact
     assert sorted(mine) == sorted(keys)
     assert mine[f"bidrag-{DEMO_YEAR}"]["type"] == "table"
     assert str(pdf) in mine[f"rapport-{DEMO_YEAR}"]["data"]
+
+
+def test_the_deployment_has_the_served_folders_and_a_nightly_draft_schedule(served):
+    deployment = served.server.get("/deployments/name/build-report/build-report")
+    assert deployment["parameters"] == {
+        "inputs": str(served.inputs),
+        "outputs": str(served.outputs),
+        "settle_seconds": 0.0,
+    }
+    assert deployment["entrypoint"] == "flows.build_flow.build_report"
+    [schedule] = deployment["schedules"]
+    assert schedule["schedule"]["cron"] == "0 2 * * *"
+    assert schedule["schedule"]["timezone"] == "Europe/Stockholm"
+    assert schedule["parameters"] == {"year": DEMO_YEAR, "draft": True}
 
 
 def test_the_watcher_builds_a_draft_when_dropped_files_have_settled(served):
