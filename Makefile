@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 YEAR ?= 2025
 
-.PHONY: setup report test lint pictures clean
+.PHONY: setup report test lint bench pictures clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows schemas tests bench
+
+# Benchmarks are not tests: they measure and write outputs/bench/results.json (see bench/README.md).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 pictures: report
 	$(BIN)/python docs/pictures.py outputs/$(YEAR)/agenda2030-$(YEAR).pdf
