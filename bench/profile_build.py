@@ -12,7 +12,6 @@ absolute times; run.py gives the real times.
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import shutil
 import subprocess
@@ -61,19 +60,43 @@ def profile_build(inputs: Path, outputs: Path, home: Path, profile: Path) -> flo
 
 
 def profile_render(html: Path, base_url: str, profile: Path) -> dict[str, float]:
-    """The reference render in this process: layout, then the PDF (subsetting included)."""
+    """The reference render in this process, once plain (the times returned: layout, then the
+    PDF with font subsetting) and once under cProfile."""
     import weasyprint
 
-    profiler = cProfile.Profile()
+    times = {}
     start = time.perf_counter()
-    profiler.enable()
     document = weasyprint.HTML(filename=str(html), base_url=base_url).render()
-    laid_out = time.perf_counter()
+    times["layout (render)"] = time.perf_counter() - start
+    start = time.perf_counter()
     document.write_pdf(pdf_variant="pdf/ua-1")
+    times["write_pdf"] = time.perf_counter() - start
+    profiler = cProfile.Profile()
+    profiler.enable()
+    weasyprint.HTML(filename=str(html), base_url=base_url).render().write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
     profiler.disable()
-    written = time.perf_counter()
     profiler.dump_stats(str(profile))
-    return {"render (layout)": laid_out - start, "write_pdf": written - laid_out}
+    return times
+
+
+def by_package(profile: Path, limit: int = 12) -> str:
+    """Own time summed per installed package (or stdlib / built-in), largest first."""
+    totals: dict[str, float] = {}
+    for (filename, _, function), (_, _, own, *_) in pstats.Stats(str(profile)).stats.items():
+        if "site-packages/" in filename:
+            package = filename.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif filename.startswith(str(PROJECT_ROOT)):
+            package = "(this project)"
+        elif filename == "~":
+            package = f"(built-in) {function}"
+        else:
+            package = "(stdlib)"
+        totals[package] = totals.get(package, 0.0) + own
+    total = sum(totals.values())
+    rows = sorted(totals.items(), key=lambda item: -item[1])[:limit]
+    return "\n".join(f"  {own:7.2f} s {own / total:5.0%}  {name}" for name, own in rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,16 +128,19 @@ def main(argv: list[str] | None = None) -> int:
         print("\nby own time:")
         print(top(build_prof, "tottime", args.limit))
 
+        print("\nown time by package (the main process only):")
+        print(by_package(build_prof))
+
         html = scratch / "outputs" / str(YEAR) / f"agenda2030-{YEAR}.html"
         render_prof = OUT / f"render-{args.edition}.prof"
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
         split = profile_render(html, edition_dir.resolve().as_uri() + "/", render_prof)
-        print(f"\nreference render under cProfile -> {render_prof}")
+        print("\nthe reference render in this process (imports done), without the profiler:")
         for part, value in split.items():
             print(f"  {part:<16} {value:6.1f} s")
+        print(f"under cProfile -> {render_prof}; own time by package:")
+        print(by_package(render_prof))
+        print("\nby own time:")
         print(top(render_prof, "tottime", args.limit))
-        print("\nfontTools (font subsetting, since libharfbuzz-subset is missing):")
-        print(top(render_prof, "cumulative", 8, "fontTools"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
