@@ -1,11 +1,11 @@
 """Measure the build against a bare WeasyPrint render of the same HTML (issue 8).
 
-    python bench/run.py              # demo and large edition, median of 3 runs (~30 minutes)
-    python bench/run.py --quick      # 1 run, a ~90-page 'large' edition: a smoke check (~5 min)
+    python bench/run.py              # demo and large edition, median of 3 runs (~20 minutes)
+    python bench/run.py --quick      # 1 run, a ~105-page 'large' edition: a smoke check (~5 min)
 
-Writes outputs/bench/results.json and prints a table. Every build runs on a copy in a temporary
-folder; nothing under inputs/ or outputs/<year>/ is touched. Benchmarks are not tests: nothing
-here asserts a time. bench/README.md says what each number means.
+Writes outputs/bench/results.json (--quick: results-quick.json) and prints a table. Every build
+runs on a copy in a temporary folder; nothing under inputs/ or outputs/<year>/ is touched.
+Benchmarks are not tests: nothing here asserts a time. bench/README.md says what each number means.
 """
 
 import argparse
@@ -36,6 +36,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_EDITION = PROJECT_ROOT / "inputs" / "2025"
 YEAR = 2025
 RESULTS = PROJECT_ROOT / "outputs" / "bench" / "results.json"
+QUICK_RESULTS = RESULTS.with_name("results-quick.json")  # a smoke check never replaces results
 _HERE = Path(sys.executable).parent
 BIN = _HERE if (_HERE / "agenda2030").exists() else PROJECT_ROOT / ".venv" / "bin"
 MEASURES = ("reference", "build_cold", "build_served", "incremental")
@@ -489,7 +490,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="1 run, a smaller 'large' edition, 200 submissions"
     )
-    parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument(
+        "--output", type=Path, help="where the JSON goes (default: outputs/bench/results.json)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and its logs")
     parser.add_argument(
         "--max-wait",
@@ -502,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         "--show", action="store_true", help="only print the table of an earlier --output"
     )
     args = parser.parse_args(argv)
+    args.output = args.output or (QUICK_RESULTS if args.quick else RESULTS)
     if args.show:
         print(table(json.loads(args.output.read_text("utf-8"))))
         return 0
