@@ -17,15 +17,18 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import Completed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from flows.caching import SUBMISSION_CACHE, assets_of_folder
 from flows.completeness import Completeness, completeness, status_table
 from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile, asset_files, gather
-from flows.isolation import RenderJob, RenderOutcome, job_for, render_resilient
+from flows.isolation import RENDER_TIMEOUT_S, RenderJob, RenderOutcome, job_for
 from flows.merge import merge
 from flows.pages import receipt_pages
+from flows.part_cache import PartCache
+from flows.parts import render_in_parts, render_parts_resilient
 from flows.publish import (
     OutputNames,
     edition_lock,
@@ -40,6 +43,7 @@ from flows.render import Rendered, RenderError
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.strict import strict_reasons
 from flows.validate import Checked, check_edition, validate_file
+from flows.workers import shared_renderer
 from schemas import Edition, Report
 
 
@@ -108,15 +112,38 @@ def merge_task(edition: Edition, checked: list[Checked]) -> Report:
 
 @task(name="render", cache_policy=NO_CACHE)
 def render_task(
-    report: Report, checked: list[Checked], edition_dir: Path, draft: bool, archive: bool
+    report: Report,
+    checked: list[Checked],
+    edition_dir: Path,
+    draft: bool,
+    archive: bool,
+    parts_cache: Path,
 ) -> RenderOutcome:
-    """Typeset the report in a child process with time and memory limits; a submission that
-    cannot be typeset is found, rejected with the reason, and the rest rendered."""
+    """Typeset the report part by part in worker processes (time and memory limits), reusing
+    parts typeset before from the same inputs, and assemble one PDF. A submission whose
+    chapter cannot be typeset is found, rejected with the reason, and the rest rendered."""
+    cache = PartCache(parts_cache)
+
+    def render(merged: Report, items: list[Checked]) -> Rendered:
+        return render_in_parts(
+            merged,
+            items,
+            edition_dir,
+            TEMPLATES_DIR,
+            draft,
+            archive,
+            shared_renderer(),
+            cache,
+            RENDER_TIMEOUT_S,
+        )
 
     def make_job(merged: Report, items: list[Checked]) -> RenderJob:
         return job_for(merged, items, TEMPLATES_DIR, edition_dir, draft, archive)
 
-    return render_resilient(report.edition, checked, make_job, report=report)
+    try:
+        return render_parts_resilient(report.edition, checked, render, make_job, report=report)
+    finally:
+        cache.prune()
 
 
 @task(
@@ -171,7 +198,16 @@ def publish_task(
     return out / names.pdf, archive_pdf
 
 
-@flow(name="build-report", log_prints=True)
+# Validation is Python under the GIL: a few threads keep the cache reads overlapped, while one
+# thread per file (Prefect's default) costs more to start than the work it does.
+VALIDATION_THREADS = 4
+
+
+@flow(
+    name="build-report",
+    log_prints=True,
+    task_runner=ThreadPoolTaskRunner(max_workers=VALIDATION_THREADS),
+)
 def build_report(
     year: int,
     inputs: Path = Path("inputs"),
@@ -220,6 +256,7 @@ def _build(
         timings[stage] = now - clock
         clock = now
 
+    shared_renderer().start()  # the workers import WeasyPrint while the files are validated
     edition = load_edition(paths.edition_config)
     files = gather(paths.edition_dir, settle_seconds=settle)
     lap("gather")
@@ -256,7 +293,14 @@ def _build(
     lap("merge")
 
     try:
-        rendered_outcome = render_task(report, checked, paths.edition_dir, draft, archive)
+        rendered_outcome = render_task(
+            report,
+            checked,
+            paths.edition_dir,
+            draft,
+            archive,
+            paths.parts_cache,
+        )
     except RenderError as error:
         return not_published(str(error))
     if rendered_outcome.checked != checked:  # a submission could not be typeset: say so

@@ -1,11 +1,11 @@
 """The command line, `agenda2030`. Everything a user reads here is Swedish."""
 
 import argparse
-import contextlib
 import datetime as dt
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from flows.completeness import completeness, matrix_text
@@ -17,6 +17,7 @@ from flows.publish import write_pages
 from flows.receipt import REJECTED, FileOutcome, count_text, outcomes
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.starter import markdown_submission, submission_file_name
+from flows.temporary_server import prefect_api
 from flows.validate import validate_all
 
 DEFAULT_YEAR = 2025
@@ -334,17 +335,24 @@ def quiet_prefect(level: str = "WARNING") -> None:
 
 def build_command(paths: Paths, args: argparse.Namespace) -> int:
     quiet_prefect()
-    from flows.build_flow import build_report  # Prefect loads slowly; only when building
+    # Everything slow starts at once: Prefect's server, the typesetting workers, and the
+    # parts (typeset ahead from the files as they are now; the flow reuses whatever matches
+    # what it validates). Prefect is imported meanwhile, and the flow begins when the server
+    # answers.
+    with prefect_api(paths.outputs / ".prefect-server.log") as server_ready:
+        start_typesetting_ahead(paths, args)
+        from flows.build_flow import build_report  # Prefect loads slowly; only when building
 
-    result = build_report(
-        year=paths.year,
-        inputs=paths.inputs,
-        outputs=paths.outputs,
-        draft=args.draft,
-        archive=args.archive,
-        strict=args.strict,
-        settle_seconds=args.settle,
-    )
+        server_ready()
+        result = build_report(
+            year=paths.year,
+            inputs=paths.inputs,
+            outputs=paths.outputs,
+            draft=args.draft,
+            archive=args.archive,
+            strict=args.strict,
+            settle_seconds=args.settle,
+        )
     print_outcomes(result.outcomes)
     print(f"Kvitto: {paths.output_dir / 'validering' / 'index.html'}")
     if result.pdf is None:
@@ -354,6 +362,19 @@ def build_command(paths: Paths, args: argparse.Namespace) -> int:
         print(f"Arkivversion (PDF/A-3): {result.archive_pdf}")
     print(result.pdf)
     return 0
+
+
+def start_typesetting_ahead(paths: Paths, args: argparse.Namespace) -> None:
+    """Start the workers, and typeset the parts in a background thread while Prefect starts.
+    Only the part cache sees the result; nothing is published from it."""
+    from flows.ahead import typeset_ahead
+    from flows.workers import shared_renderer
+
+    shared_renderer().start(fork=True)
+    if not args.strict:  # a strict build may publish nothing: do not typeset in vain
+        threading.Thread(
+            target=typeset_ahead, args=(paths, args.settle, args.draft, args.archive), daemon=True
+        ).start()
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -436,7 +457,8 @@ def build_many_command(args: argparse.Namespace) -> int:
         logging.getLogger("distributed").setLevel(logging.WARNING)
 
     flow = build_reports.with_options(task_runner=dask_runner(args.dask_address, args.workers))
-    with shared_prefect_server():
+    with shared_prefect_server(args.outputs.resolve()) as server_ready:
+        server_ready()
         outcomes = flow(
             editions=folders,
             outputs=args.outputs.resolve(),
@@ -451,25 +473,10 @@ def build_many_command(args: argparse.Namespace) -> int:
     return 0 if all(outcome.pdf for outcome in outcomes) else 1
 
 
-@contextlib.contextmanager
-def shared_prefect_server():
+def shared_prefect_server(outputs: Path):
     """Without PREFECT_API_URL, Prefect starts a temporary server per process; the Dask workers
     would each start their own. Start one here and point every process at it."""
-    if "PREFECT_API_URL" in os.environ:
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    server = SubprocessASGIServer()
-    server.start(timeout=120)
-    os.environ["PREFECT_API_URL"] = server.api_url  # for worker processes started from here
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        del os.environ["PREFECT_API_URL"]
-        server.stop()
+    return prefect_api(outputs / ".prefect-server.log")
 
 
 def new_command(paths: Paths, args: argparse.Namespace) -> int:

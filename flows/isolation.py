@@ -5,8 +5,10 @@ import datetime as dt
 import multiprocessing
 import os
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from flows.merge import merge
 from flows.render import Rendered, RenderError, render_html, render_pdf
@@ -16,6 +18,7 @@ from schemas.messages import PROJECT_MESSAGES
 
 RENDER_TIMEOUT_S = float(os.environ.get("AGENDA2030_RENDER_TIMEOUT_S", 600))
 RENDER_MEMORY_MB = int(os.environ.get("AGENDA2030_RENDER_MEMORY_MB", 4096))
+T, R = TypeVar("T"), TypeVar("R")
 # Rendering one submission alone, to find a culprit, is small work: it gets less time.
 CULPRIT_TIMEOUT_S = 60.0
 
@@ -33,20 +36,23 @@ class RenderJob:
     embedded: dict[str, bytes] | None = None
 
 
-def _child(job: RenderJob, connection, memory_mb: int) -> None:
+def _render_job(job: RenderJob) -> Rendered:
+    return render_pdf(
+        job.html,
+        job.edition_dir,
+        job.templates_dir,
+        job.identifier,
+        timestamp=job.timestamp,
+        archive=job.archive,
+        embedded=job.embedded,
+    )
+
+
+def _child(function, job, connection, memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        rendered = render_pdf(
-            job.html,
-            job.edition_dir,
-            job.templates_dir,
-            job.identifier,
-            timestamp=job.timestamp,
-            archive=job.archive,
-            embedded=job.embedded,
-        )
-        connection.send(("ok", rendered))
+        connection.send(("ok", function(job)))
     except RenderError as error:
         connection.send(("error", str(error)))
     except MemoryError:
@@ -57,14 +63,17 @@ def _child(job: RenderJob, connection, memory_mb: int) -> None:
         connection.close()
 
 
-def render_isolated(
-    job: RenderJob, timeout: float = RENDER_TIMEOUT_S, memory_mb: int = RENDER_MEMORY_MB
-) -> Rendered:
-    """Run ``render_pdf`` in a fresh process; a hang, a crash or a memory blow-up becomes a
-    RenderError here instead of taking the build down."""
+def run_isolated(
+    function: Callable[[T], R],
+    job: T,
+    timeout: float = RENDER_TIMEOUT_S,
+    memory_mb: int = RENDER_MEMORY_MB,
+) -> R:
+    """Run ``function(job)`` in a fresh process; a hang, a crash or a memory blow-up becomes
+    a RenderError here instead of taking the build down."""
     context = multiprocessing.get_context("spawn")  # no threads or locks inherited from Prefect
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(job, sender, memory_mb), daemon=True)
+    process = context.Process(target=_child, args=(function, job, sender, memory_mb), daemon=True)
     process.start()
     sender.close()
     try:
@@ -82,6 +91,13 @@ def render_isolated(
     if status != "ok":
         raise RenderError(payload)
     return payload
+
+
+def render_isolated(
+    job: RenderJob, timeout: float = RENDER_TIMEOUT_S, memory_mb: int = RENDER_MEMORY_MB
+) -> Rendered:
+    """The whole document typeset in a fresh process (see run_isolated)."""
+    return run_isolated(_render_job, job, timeout, memory_mb)
 
 
 @dataclass(frozen=True)
@@ -106,17 +122,30 @@ def render_resilient(
         job = make_job(report or merge(edition, checked), checked)
         return RenderOutcome(render_isolated(job, timeout), checked)
     except RenderError as whole:
-        failures = {}
-        for item in checked:
-            if not item.accepted:
-                continue
-            try:
-                render_isolated(make_job(merge(edition, [item]), [item]), CULPRIT_TIMEOUT_S)
-            except RenderError as error:
-                failures[item.file] = str(error)
+        failures = find_culprits(edition, checked, make_job)
         if not failures:
             raise RenderError(f"rapporten kunde inte typsättas: {whole}") from None
-    checked = [
+    checked = reject(checked, failures)
+    job = make_job(merge(edition, checked), checked)
+    return RenderOutcome(render_isolated(job, timeout), checked)
+
+
+def find_culprits(edition: Edition, suspects: list[Checked], make_job) -> dict[str, str]:
+    """file -> reason, for each accepted suspect that cannot be typeset even alone."""
+    failures = {}
+    for item in suspects:
+        if not item.accepted:
+            continue
+        try:
+            render_isolated(make_job(merge(edition, [item]), [item]), CULPRIT_TIMEOUT_S)
+        except RenderError as error:
+            failures[item.file] = str(error)
+    return failures
+
+
+def reject(checked: list[Checked], failures: dict[str, str]) -> list[Checked]:
+    """``checked`` with each file in ``failures`` rejected as render_failed, with its reason."""
+    return [
         item.rejected_with(
             Problem(
                 file=item.file,
@@ -128,8 +157,6 @@ def render_resilient(
         else item
         for item in checked
     ]
-    job = make_job(merge(edition, checked), checked)
-    return RenderOutcome(render_isolated(job, timeout), checked)
 
 
 def job_for(

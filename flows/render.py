@@ -8,14 +8,14 @@ import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jinja2
-import weasyprint
 from markupsafe import Markup
 
 from flows import charts
-from flows.fetcher import FolderFetcher
+from flows.fetcher import AllowedFiles, folder_fetcher
 from flows.fonts import font_dirs, font_face_css
 from flows.markdown import render_markdown
 from flows.numbers import swedish_number
@@ -66,9 +66,11 @@ def safe_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def template_environment(templates_dir: Path, report: Report) -> jinja2.Environment:
+@cache
+def template_environment(templates_dir: Path) -> jinja2.Environment:
+    """The report's environment, made once per process: compiling the templates costs more
+    than rendering them, and a report typeset in parts renders them once per part."""
     env = safe_environment(templates_dir)
-    names = {d.id: d.name for d in report.edition.departments}
     env.filters.update(
         markdown=lambda text, level, source: _markdown(text, level, source),
         swedish_date=lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}",
@@ -80,9 +82,16 @@ def template_environment(templates_dir: Path, report: Report) -> jinja2.Environm
         project_columns=project_columns,
         has_targets=lambda figures: any(f.target is not None for f in figures),
         number=lambda value: "–" if value is None else swedish_number(value),
-        department_name=lambda department_id: names.get(department_id, department_id),
+        department_name=_department_name,
+        css_string=css_string,
     )
     return env
+
+
+@jinja2.pass_context
+def _department_name(context, department_id: str) -> str:
+    names = {d.id: d.name for d in context["edition"].departments}
+    return names.get(department_id, department_id)
 
 
 def _markdown(text: str, level: int, source: Source) -> Markup:
@@ -90,10 +99,25 @@ def _markdown(text: str, level: int, source: Source) -> Markup:
 
 
 def render_html(
-    report: Report, templates_dir: Path, draft: bool = False, excluded: list | None = None
+    report: Report,
+    templates_dir: Path,
+    draft: bool = False,
+    excluded: list | None = None,
+    part: str | None = None,
+    pages: dict[str, int] | None = None,
 ) -> str:
-    """The report as HTML; a draft also lists the files left out (``excluded`` outcomes)."""
-    env = template_environment(templates_dir, report)
+    """The report as HTML; a draft also lists the files left out (``excluded`` outcomes).
+
+    With ``part`` ("fram", "mal-<n>" or "bak", see flows/parts.py) only that part of the body,
+    without page numbers; ``pages`` gives the contents its numbers, by anchor.
+    """
+    env = template_environment(templates_dir)
+
+    def page_of(anchor: str) -> Markup:
+        if pages is None:
+            return Markup("")
+        return Markup(' data-page="{}"').format(pages[anchor])
+
     stylesheets = [(templates_dir / "css" / "report.css").as_uri()]
     if draft:
         stylesheets.append((templates_dir / "css" / "draft.css").as_uri())
@@ -109,7 +133,15 @@ def render_html(
         excluded=excluded or [],
         stylesheets=stylesheets,
         font_faces=Markup(font_face_css()),
+        part=part,
+        page_of=page_of,
     )
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string that is safe inside a <style> element."""
+    escaped = "".join(f"\\{ord(char):x} " if char in '\\"<>\n\r' else char for char in text)
+    return Markup(f'"{escaped}"')
 
 
 def render_pdf(
@@ -131,9 +163,11 @@ def render_pdf(
     """
     os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(timestamp.timetuple()))
     in_memory = {edition_dir / name: content for name, content in (embedded or {}).items()}
-    fetcher = FolderFetcher([edition_dir, templates_dir, *font_dirs()], in_memory)
+    import weasyprint  # here, not at the top: only processes that typeset load it
+
+    fetcher = folder_fetcher(AllowedFiles([edition_dir, templates_dir, *font_dirs()], in_memory))
     pdf_identifier = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
-    with _weasyprint_errors() as errors:
+    with weasyprint_errors() as errors:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=edition_dir.resolve().as_uri() + "/", url_fetcher=fetcher
@@ -164,7 +198,7 @@ logging.getLogger("weasyprint").addFilter(_NoSubsetterNagging())
 
 
 @contextmanager
-def _weasyprint_errors():
+def weasyprint_errors():
     """Collect WeasyPrint's ERROR records: a silent omission is an error."""
     errors: list[str] = []
 

@@ -27,5 +27,10 @@ class Paths:
         return self.outputs / str(self.year)
 
     @property
+    def parts_cache(self) -> Path:
+        """Typeset parts (flows/part_cache.py), shared by the editions beside it."""
+        return (self.outputs / ".parts-cache").resolve()
+
+    @property
     def edition_config(self) -> Path:
         return self.edition_dir / "rapport.yaml"
