@@ -7,13 +7,12 @@ HTML, options and files is found running or in the cache, anything else is types
 the work overlaps Prefect's start-up without deciding anything the flow would not.
 """
 
-from flows.edition import EditionError, load_edition
+from flows.edition import load_edition
 from flows.gather import gather
 from flows.isolation import RENDER_TIMEOUT_S
 from flows.merge import merge
 from flows.part_cache import PartCache
 from flows.parts import typeset_report
-from flows.render import RenderError
 from flows.settings import TEMPLATES_DIR, Paths
 from flows.validate import validate_all
 from flows.workers import shared_renderer
@@ -34,5 +33,5 @@ def typeset_ahead(paths: Paths, settle_seconds: float, draft: bool, archive: boo
             PartCache(paths.parts_cache),
             RENDER_TIMEOUT_S,
         )
-    except (EditionError, RenderError, OSError):
+    except Exception:  # noqa: BLE001  (only ever an optimisation)
         pass  # the flow meets the same problem and reports it where people read it

@@ -339,11 +339,12 @@ def build_command(paths: Paths, args: argparse.Namespace) -> int:
     # parts (typeset ahead from the files as they are now; the flow reuses whatever matches
     # what it validates). Prefect is imported meanwhile, and the flow begins when the server
     # answers.
-    with prefect_api(paths.outputs / ".prefect-server.log") as server_ready:
-        start_typesetting_ahead(paths, args)
+    with prefect_api(paths.outputs / ".prefect-server.log") as server:
+        start_typesetting_ahead(paths, args, yield_to_server=server is not None)
         from flows.build_flow import build_report  # Prefect loads slowly; only when building
 
-        server_ready()
+        if server is not None:
+            server.wait_until_ready()
         result = build_report(
             year=paths.year,
             inputs=paths.inputs,
@@ -364,13 +365,15 @@ def build_command(paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
-def start_typesetting_ahead(paths: Paths, args: argparse.Namespace) -> None:
+def start_typesetting_ahead(paths: Paths, args: argparse.Namespace, yield_to_server: bool) -> None:
     """Start the workers, and typeset the parts in a background thread while Prefect starts.
-    Only the part cache sees the result; nothing is published from it."""
+    Only the part cache sees the result; nothing is published from it. While a temporary
+    server starts, the workers yield to it: the flow waits for the server, the parts for the
+    flow."""
     from flows.ahead import typeset_ahead
     from flows.workers import shared_renderer
 
-    shared_renderer().start(fork=True)
+    shared_renderer().start(fork=True, niceness=5 if yield_to_server else 0)
     if not args.strict:  # a strict build may publish nothing: do not typeset in vain
         threading.Thread(
             target=typeset_ahead, args=(paths, args.settle, args.draft, args.archive), daemon=True
@@ -457,8 +460,9 @@ def build_many_command(args: argparse.Namespace) -> int:
         logging.getLogger("distributed").setLevel(logging.WARNING)
 
     flow = build_reports.with_options(task_runner=dask_runner(args.dask_address, args.workers))
-    with shared_prefect_server(args.outputs.resolve()) as server_ready:
-        server_ready()
+    with shared_prefect_server(args.outputs.resolve()) as server:
+        if server is not None:
+            server.wait_until_ready()
         outcomes = flow(
             editions=folders,
             outputs=args.outputs.resolve(),

@@ -1,7 +1,8 @@
 """Typeset parts kept on disk, keyed by everything that goes into them.
 
 The key is the part's digest (its HTML, options and embedded images) plus the renderer's
-fingerprint (the WeasyPrint stack's versions and this project's typesetting code). Files the
+fingerprint (the versions of the WeasyPrint stack and of the font packages, and this project's
+typesetting code). Files the
 render read (stylesheets, fonts, pictures) are recorded with their sha256 when the part is
 made and checked again on every lookup, so a changed picture is a miss, never a stale page.
 """
@@ -23,7 +24,8 @@ MAX_ENTRIES = 400  # oldest-used entries beyond this are removed after a build
 @cache
 def fingerprint() -> str:
     hasher = hashlib.sha256()
-    for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5"):
+    packages = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5")
+    for package in (*packages, "font-source-sans-pro", "font-source-serif-pro"):
         hasher.update(f"{package}={version(package)}\n".encode())
     for module in ("typeset.py", "fetcher.py", "render.py"):
         hasher.update((Path(__file__).parent / module).read_bytes())

@@ -175,8 +175,11 @@ def folio_html(templates_dir: Path, pages: int) -> str:
 def typeset_all(
     renderer: PartRenderer, cache: PartCache, jobs: list[PartJob], deadline: float
 ) -> list[TypesetPart]:
-    """Every job's part, typeset side by side by the workers (or taken from the cache)."""
-    futures = [renderer.typeset(job, cache) for job in jobs]
+    """Every job's part, typeset side by side by the workers (or taken from the cache).
+    The longest are handed out first, so no worker is left with a long part at the end."""
+    by_length = sorted(jobs, key=lambda job: len(job.html), reverse=True)
+    started = {id(job): renderer.typeset(job, cache) for job in by_length}
+    futures = [started[id(job)] for job in jobs]
     _, pending = cf.wait(futures, timeout=max(0.0, deadline - time.monotonic()))
     if pending:
         renderer.stop(kill=True)

@@ -99,16 +99,17 @@ class TemporaryServer:
 @contextlib.contextmanager
 def prefect_api(log: Path):
     """Point this process (and processes it starts) at a Prefect API: the one configured in
-    PREFECT_API_URL, or a temporary server started now. Enter it before importing Prefect;
-    call the yielded ``ready()`` before the first flow runs."""
+    PREFECT_API_URL, or a temporary server started now. Enter it before importing Prefect.
+    Yields the temporary server (None when one is configured): wait_until_ready() it before
+    the first flow runs."""
     if os.environ.get("PREFECT_API_URL"):
-        yield lambda: None
+        yield None
         return
     server = TemporaryServer(log).start()
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with _settings(server.api_url):
-            yield server.wait_until_ready
+            yield server
     finally:
         del os.environ["PREFECT_API_URL"]
         server.stop()

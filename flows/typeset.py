@@ -81,7 +81,7 @@ def typeset_part(job: PartJob) -> TypesetPart:
                 string=job.html,
                 base_url=job.edition_dir.resolve().as_uri() + "/",
                 url_fetcher=fetcher,
-            ).render()
+            ).render(font_config=_font_config())
             placeholders = keep_links_to_other_parts(document)
             variant = {"pdf_variant": ACCESSIBLE_VARIANT} if job.tagged else {"pdf_tags": False}
             pdf = document.write_pdf(**variant, **options)
@@ -108,6 +108,26 @@ def typeset_part(job: PartJob) -> TypesetPart:
         placeholders=placeholders,
         dependencies=dict(fetcher.fetched),
     )
+
+
+_FONT_CONFIG = None
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and the font configuration before the first part arrives."""
+    _font_config()
+
+
+def _font_config():
+    """One font configuration per worker: the report's fonts are loaded for its first part
+    only (a sixth of a chapter's typesetting time). Fonts are therefore not among a part's
+    recorded files; the font packages' versions are in the part cache's key instead."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
 
 
 @contextmanager

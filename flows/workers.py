@@ -26,13 +26,14 @@ from flows.typeset import PartJob, TypesetPart
 DEFAULT_WORKERS = max(1, min(os.cpu_count() or 1, 4))
 
 
-WORKER_NICENESS = 5  # Prefect's start and the flow, which the parts wait on anyway, go first
-
-
-def _start_worker(memory_mb: int) -> None:
+def _start_worker(memory_mb: int, niceness: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    os.nice(WORKER_NICENESS)
+    if niceness:
+        os.nice(niceness)
+    from flows.typeset import warm_up
+
+    warm_up()  # WeasyPrint loaded now, beside the caller's own start-up
 
 
 def _ready() -> int:
@@ -54,17 +55,19 @@ class PartRenderer:
     def __init__(self, workers: int = DEFAULT_WORKERS, memory_mb: int = RENDER_MEMORY_MB):
         self.workers, self.memory_mb = workers, memory_mb
         self._start_method = "spawn"
+        self._niceness = 0
         self._pool: cf.ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._running: dict[str, cf.Future] = {}
 
-    def start(self, fork: bool = False) -> "PartRenderer":
+    def start(self, fork: bool = False, niceness: int = 0) -> "PartRenderer":
         """Start the workers now, so their start overlaps whatever the caller does next.
-        ``fork``: copy this process, which must have no other threads (see above)."""
+        ``fork``: copy this process, which must have no other threads (see above).
+        ``niceness``: let more urgent work go first (a server the parts' flow waits for)."""
         with self._lock:
+            if self._pool is None:
+                self._niceness = niceness
             if fork and self._pool is None and threading.active_count() == 1:
-                import weasyprint  # noqa: F401  (loaded once, here, for every worker)
-
                 self._start_method = "fork"
             pool = self._ensure_pool()
             self._start_method = "spawn"  # a pool made again later has threads to fear
@@ -125,7 +128,7 @@ class PartRenderer:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context(self._start_method),
                 initializer=_start_worker,
-                initargs=(self.memory_mb,),
+                initargs=(self.memory_mb, self._niceness),
             )
         return self._pool
 
@@ -140,5 +143,6 @@ def shared_renderer() -> PartRenderer:
     with _SHARED_LOCK:
         if _SHARED is None:
             _SHARED = PartRenderer()
-            atexit.register(_SHARED.stop)
+            # At exit nothing waits for a part any more (a build that stopped early).
+            atexit.register(_SHARED.stop, kill=True)
         return _SHARED

@@ -154,9 +154,7 @@ def test_a_changed_section_retypesets_its_chapter_only(demo_inputs, tmp_path, re
     names = {PartCache.load(cache.folder / name).name for name in new}
     assert chapter_part(1) in names
     assert names <= {chapter_part(1), FRONT, FOLIO}  # the front only if page counts moved
-    assert "4711" in " ".join(
-        page_texts(_write(changed.pdf, tmp_path))
-    )
+    assert "4711" in " ".join(page_texts(_write(changed.pdf, tmp_path)))
 
 
 def test_a_changed_picture_is_a_miss_not_a_stale_page(demo_inputs, tmp_path, renderer):
