@@ -19,6 +19,7 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
+from prefect.utilities.annotations import quote
 
 from flows.caching import SUBMISSION_CACHE, assets_of_folder
 from flows.completeness import Completeness, completeness, status_table
@@ -267,7 +268,11 @@ def _build(
         result_storage=(paths.outputs / CACHE_FOLDER).resolve()
     )
     futures = [
-        validate.submit(dropped, edition, assets_of_folder(assets, dropped.folder))
+        # quote(): Prefect would otherwise walk every parameter looking for futures to track,
+        # the edition model and the file's bytes included, for every one of hundreds of files.
+        validate.submit(
+            quote(dropped), quote(edition), quote(assets_of_folder(assets, dropped.folder))
+        )
         for dropped in submissions
     ]
     checked = check_edition([future.result() for future in futures])

@@ -17,6 +17,7 @@ from typing import Any
 
 from prefect.cache_policies import TASK_SOURCE, CachePolicy
 from prefect.context import TaskRunContext
+from prefect.utilities.annotations import quote
 
 from flows.gather import DroppedFile
 from schemas import Edition
@@ -75,7 +76,15 @@ def submission_key(dropped: DroppedFile, edition: Edition, assets: Mapping[str, 
 
 
 def _key_from_parameters(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    return submission_key(parameters["dropped"], parameters["edition"], parameters["assets"])
+    dropped, edition, assets = (
+        _unquoted(parameters[name]) for name in ("dropped", "edition", "assets")
+    )
+    return submission_key(dropped, edition, assets)
+
+
+def _unquoted(value: Any) -> Any:
+    """The parameter itself, whether or not the caller wrapped it in prefect's quote()."""
+    return value.unquote() if isinstance(value, quote) else value
 
 
 # The policy of the read-and-validate task: content key + the task's source.

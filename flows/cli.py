@@ -1,4 +1,9 @@
-"""The command line, `agenda2030`. Everything a user reads here is Swedish."""
+"""The command line, `agenda2030`. Everything a user reads here is Swedish.
+
+Each command imports what it needs when it runs: `build` starts Prefect's server before
+anything slow is loaded (flows/temporary_server.py), and `validate` stays quick."""
+
+from __future__ import annotations
 
 import argparse
 import datetime as dt
@@ -7,18 +12,14 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flows.completeness import completeness, matrix_text
-from flows.edition import EditionError, load_edition
-from flows.gather import gather
-from flows.new_edition import NewEditionError, new_edition
-from flows.pages import receipt_pages
-from flows.publish import write_pages
-from flows.receipt import REJECTED, FileOutcome, count_text, outcomes
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
-from flows.starter import markdown_submission, submission_file_name
 from flows.temporary_server import prefect_api
-from flows.validate import validate_all
+
+if TYPE_CHECKING:
+    from flows.edition import EditionError
+    from flows.receipt import FileOutcome
 
 DEFAULT_YEAR = 2025
 
@@ -285,9 +286,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "build":
+        return build_command(paths, args)
+    from flows.edition import EditionError
+
     try:
-        if args.command == "build":
-            return build_command(paths, args)
         if args.command == "new":
             return new_command(paths, args)
         items = check_drop_folder(paths, args.settle)
@@ -295,25 +298,41 @@ def main(argv: list[str] | None = None) -> int:
             return status_command(paths, items, args.today or dt.date.today())
         return validate_command(items)
     except EditionError as error:
-        print("Fel i rapport.yaml, inget kunde göras:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
+        return edition_error(error)
+
+
+def edition_error(error: EditionError) -> int:
+    print("Fel i rapport.yaml, inget kunde göras:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 2
 
 
 def check_drop_folder(paths: Paths, settle: float) -> list[FileOutcome]:
     """Gather and validate without Prefect or rendering: fast enough to run any time."""
+    from flows.edition import load_edition
+    from flows.gather import gather
+    from flows.receipt import outcomes
+    from flows.validate import validate_all
+
     edition = load_edition(paths.edition_config)
     files = gather(paths.edition_dir, settle_seconds=settle)
     return outcomes(files, validate_all(files, edition))
 
 
 def validate_command(items: list[FileOutcome]) -> int:
+    from flows.receipt import REJECTED
+
     print_outcomes(items)
     return 1 if any(item.status == REJECTED for item in items) else 0
 
 
 def status_command(paths: Paths, items: list[FileOutcome], today: dt.date) -> int:
+    from flows.completeness import completeness, matrix_text
+    from flows.edition import load_edition
+    from flows.pages import receipt_pages
+    from flows.publish import write_pages
+
     edition = load_edition(paths.edition_config)
     status = completeness(edition, items, today)
     print(f"{edition.title} {edition.year}: {status.deadline_text}.")
@@ -342,18 +361,22 @@ def build_command(paths: Paths, args: argparse.Namespace) -> int:
     with prefect_api(paths.outputs / ".prefect-server.log") as server:
         start_typesetting_ahead(paths, args, yield_to_server=server is not None)
         from flows.build_flow import build_report  # Prefect loads slowly; only when building
+        from flows.edition import EditionError
 
         if server is not None:
             server.wait_until_ready()
-        result = build_report(
-            year=paths.year,
-            inputs=paths.inputs,
-            outputs=paths.outputs,
-            draft=args.draft,
-            archive=args.archive,
-            strict=args.strict,
-            settle_seconds=args.settle,
-        )
+        try:
+            result = build_report(
+                year=paths.year,
+                inputs=paths.inputs,
+                outputs=paths.outputs,
+                draft=args.draft,
+                archive=args.archive,
+                strict=args.strict,
+                settle_seconds=args.settle,
+            )
+        except EditionError as error:
+            return edition_error(error)
     print_outcomes(result.outcomes)
     print(f"Kvitto: {paths.output_dir / 'validering' / 'index.html'}")
     if result.pdf is None:
@@ -484,6 +507,9 @@ def shared_prefect_server(outputs: Path):
 
 
 def new_command(paths: Paths, args: argparse.Namespace) -> int:
+    from flows.edition import load_edition
+    from flows.starter import markdown_submission, submission_file_name
+
     edition = load_edition(paths.edition_config)
     if args.department not in edition.department_ids:
         print(
@@ -524,6 +550,8 @@ def new_command(paths: Paths, args: argparse.Namespace) -> int:
 
 
 def new_edition_command(args: argparse.Namespace) -> int:
+    from flows.new_edition import NewEditionError, new_edition
+
     try:
         written = new_edition(args.inputs.resolve(), args.year, args.source_year, args.with_texts)
     except NewEditionError as error:
@@ -541,6 +569,8 @@ def new_edition_command(args: argparse.Namespace) -> int:
 
 
 def print_outcomes(items: list[FileOutcome]) -> None:
+    from flows.receipt import REJECTED, count_text
+
     submissions = [i for i in items if i.status in ("godkänd", REJECTED)]
     accepted = sum(i.status == "godkänd" for i in items)
     print(f"{accepted} av {len(submissions)} bidrag godkändes ({count_text(items)}).")
