@@ -12,7 +12,7 @@ from flows.gather import gather
 from flows.isolation import RENDER_TIMEOUT_S
 from flows.merge import merge
 from flows.part_cache import PartCache
-from flows.parts import typeset_report
+from flows.parts import Typesetting, typeset_report
 from flows.settings import TEMPLATES_DIR, Paths
 from flows.validate import validate_all
 from flows.workers import shared_renderer
@@ -22,9 +22,7 @@ def typeset_ahead(paths: Paths, settle_seconds: float, draft: bool, archive: boo
     try:
         edition = load_edition(paths.edition_config)
         checked = validate_all(gather(paths.edition_dir, settle_seconds=settle_seconds), edition)
-        typeset_report(
-            merge(edition, checked),
-            checked,
+        setting = Typesetting(
             paths.edition_dir,
             TEMPLATES_DIR,
             draft,
@@ -33,5 +31,6 @@ def typeset_ahead(paths: Paths, settle_seconds: float, draft: bool, archive: boo
             PartCache(paths.parts_cache),
             RENDER_TIMEOUT_S,
         )
+        typeset_report(merge(edition, checked), checked, setting)
     except Exception:  # noqa: BLE001  (only ever an optimisation)
         pass  # the flow meets the same problem and reports it where people read it

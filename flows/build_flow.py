@@ -29,7 +29,7 @@ from flows.isolation import RENDER_TIMEOUT_S, RenderJob, RenderOutcome, job_for
 from flows.merge import merge
 from flows.pages import receipt_pages
 from flows.part_cache import PartCache
-from flows.parts import render_in_parts, render_parts_resilient
+from flows.parts import Typesetting, render_in_parts, render_parts_resilient
 from flows.publish import (
     OutputNames,
     edition_lock,
@@ -124,19 +124,12 @@ def render_task(
     parts typeset before from the same inputs, and assemble one PDF. A submission whose
     chapter cannot be typeset is found, rejected with the reason, and the rest rendered."""
     cache = PartCache(parts_cache)
+    setting = Typesetting(
+        edition_dir, TEMPLATES_DIR, draft, archive, shared_renderer(), cache, RENDER_TIMEOUT_S
+    )
 
     def render(merged: Report, items: list[Checked]) -> Rendered:
-        return render_in_parts(
-            merged,
-            items,
-            edition_dir,
-            TEMPLATES_DIR,
-            draft,
-            archive,
-            shared_renderer(),
-            cache,
-            RENDER_TIMEOUT_S,
-        )
+        return render_in_parts(merged, items, setting)
 
     def make_job(merged: Report, items: list[Checked]) -> RenderJob:
         return job_for(merged, items, TEMPLATES_DIR, edition_dir, draft, archive)

@@ -72,72 +72,66 @@ class TypesetReport:
         return sum(part.page_count for part in self.parts)
 
 
-def render_in_parts(
-    report: Report,
-    checked: list[Checked],
-    edition_dir: Path,
-    templates_dir: Path,
-    draft: bool,
-    archive: bool,
-    renderer: PartRenderer,
-    cache: PartCache,
-    timeout: float,
-) -> Rendered:
+@dataclass(frozen=True)
+class Typesetting:
+    """Where and how a report's parts are typeset."""
+
+    edition_dir: Path
+    templates_dir: Path
+    draft: bool
+    archive: bool
+    renderer: PartRenderer
+    cache: PartCache
+    timeout: float  # for all the parts together
+
+
+def render_in_parts(report: Report, checked: list[Checked], setting: Typesetting) -> Rendered:
     """The report typeset part by part and assembled; raises PartsFailed naming the parts
     that could not be typeset."""
-    typeset = typeset_report(
-        report, checked, edition_dir, templates_dir, draft, archive, renderer, cache, timeout
-    )
+    typeset = typeset_report(report, checked, setting)
     excluded = [item for item in checked if item.problems]
     return Rendered(
-        html=render_html(report, templates_dir, draft, excluded),
+        html=render_html(report, setting.templates_dir, setting.draft, excluded),
         pdf=assemble(typeset.parts, typeset.numbers),
         page_count=typeset.page_count,
-        archive_pdf=assemble(typeset.parts, typeset.numbers, archive=True) if archive else None,
+        archive_pdf=(
+            assemble(typeset.parts, typeset.numbers, archive=True) if setting.archive else None
+        ),
     )
 
 
-def typeset_report(
-    report: Report,
-    checked: list[Checked],
-    edition_dir: Path,
-    templates_dir: Path,
-    draft: bool,
-    archive: bool,
-    renderer: PartRenderer,
-    cache: PartCache,
-    timeout: float,
-) -> TypesetReport:
+def typeset_report(report: Report, checked: list[Checked], setting: Typesetting) -> TypesetReport:
     """Every part of the report, typeset side by side or taken from the cache: the chapters
     and the back matter first, then the front matter with their page numbers, and the page-
     number layer."""
     excluded = [item for item in checked if item.problems]
     embedded = {name: data for c in checked if c.accepted for name, data in c.images.items()}
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + setting.timeout
+    where = (setting.edition_dir, setting.templates_dir, report.edition.date)
 
     def job(name: str, pages: dict[str, int] | None = None) -> PartJob:
-        html = render_html(report, templates_dir, draft, excluded, part=name, pages=pages)
-        uses = {n: data for n, data in embedded.items() if n in html or quote(n) in html}
-        return PartJob(
-            name, html, edition_dir, templates_dir, report.edition.date, archive, True, uses
+        html = render_html(
+            report, setting.templates_dir, setting.draft, excluded, part=name, pages=pages
         )
+        uses = {n: data for n, data in embedded.items() if n in html or quote(n) in html}
+        return PartJob(name, html, *where, archive=setting.archive, embedded=uses)
 
     def folio(pages: int) -> PartJob:
-        html = folio_html(templates_dir, pages)
-        return PartJob(FOLIO, html, edition_dir, templates_dir, report.edition.date, tagged=False)
+        return PartJob(FOLIO, folio_html(setting.templates_dir, pages), *where, tagged=False)
+
+    def typeset(jobs: list[PartJob]) -> list[TypesetPart]:
+        return typeset_all(setting.renderer, setting.cache, jobs, deadline)
 
     names = [chapter_part(chapter.goal.number) for chapter in report.chapters] + [BACK]
-    body = typeset_all(renderer, cache, [job(name) for name in names], deadline)
+    body = typeset([job(name) for name in names])
     body_pages = sum(part.page_count for part in body)
 
     front_pages, pages = FRONT_PAGES_GUESS, page_numbers(None, body)
     for _ in range(MAX_FRONT_ROUNDS):
-        front, numbers = typeset_all(
-            renderer, cache, [job(FRONT, pages), folio(front_pages + body_pages)], deadline
-        )
+        front, numbers = typeset([job(FRONT, pages), folio(front_pages + body_pages)])
         if front.page_count != front_pages:
             front_pages = front.page_count
-            numbers = typeset_all(renderer, cache, [folio(front_pages + body_pages)], deadline)[0]
+            numbers = typeset([folio(front_pages + body_pages)])[0]
         actual = page_numbers(front, body)
         if actual == pages:
             return TypesetReport(front, body, numbers)

@@ -12,7 +12,15 @@ from flows.gather import gather
 from flows.isolation import job_for, render_isolated
 from flows.merge import merge
 from flows.part_cache import PartCache
-from flows.parts import FOLIO, FRONT, PartsFailed, chapter_part, render_in_parts, typeset_all
+from flows.parts import (
+    FOLIO,
+    FRONT,
+    PartsFailed,
+    Typesetting,
+    chapter_part,
+    render_in_parts,
+    typeset_all,
+)
 from flows.settings import TEMPLATES_DIR
 from flows.typeset import PartJob
 from flows.validate import validate_all
@@ -133,10 +141,11 @@ def test_a_changed_section_retypesets_its_chapter_only(demo_inputs, tmp_path, re
     edition_dir = demo_inputs / str(DEMO_YEAR)
     cache = PartCache(tmp_path / "delar")
 
+    setting = Typesetting(edition_dir, TEMPLATES_DIR, False, False, renderer, cache, 600)
+
     def render():
         report, checked = demo_parts(edition_dir)
-        args = (edition_dir, TEMPLATES_DIR, False, False, renderer, cache, 600)
-        return render_in_parts(report, checked, *args)
+        return render_in_parts(report, checked, setting)
 
     first = render()
     made = {path.name for path in cache.folder.iterdir()}
@@ -210,9 +219,12 @@ def test_a_chapter_that_cannot_be_typeset_names_its_submission(demo_inputs, tmp_
     picture.unlink()
     cache = PartCache(tmp_path / "delar")
 
+    setting = Typesetting(
+        edition_dir, TEMPLATES_DIR, False, False, renderer, cache, RENDER_TIMEOUT_S
+    )
+
     def render(merged, items):
-        args = (edition_dir, TEMPLATES_DIR, False, False, renderer, cache, RENDER_TIMEOUT_S)
-        return render_in_parts(merged, items, *args)
+        return render_in_parts(merged, items, setting)
 
     def make_job(merged, items):
         return job_for(merged, items, TEMPLATES_DIR, edition_dir, draft=False, archive=False)
