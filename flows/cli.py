@@ -31,6 +31,12 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
+    def folder_option(command: argparse.ArgumentParser, name: str, what: str) -> None:
+        """--inputs or --outputs: a folder named as itself by default."""
+        command.add_argument(
+            f"--{name}", type=Path, default=Path(name), help=f"{what} (standard: {name})"
+        )
+
     def edition_options(command: argparse.ArgumentParser, outputs: bool = True) -> None:
         command.add_argument(
             "--year",
@@ -38,19 +44,16 @@ def parser() -> argparse.ArgumentParser:
             default=DEFAULT_YEAR,
             help=f"rapportåret, mappen under --inputs (standard: {DEFAULT_YEAR})",
         )
-        command.add_argument(
-            "--inputs",
-            type=Path,
-            default=Path("inputs"),
-            help="mappen med en undermapp per år (standard: inputs)",
-        )
+        folder_option(command, "inputs", "mappen med en undermapp per år")
         if outputs:
-            command.add_argument(
-                "--outputs",
-                type=Path,
-                default=Path("outputs"),
-                help="dit rapporten och kvittona skrivs, en undermapp per år (standard: outputs)",
+            folder_option(
+                command, "outputs", "dit rapporten och kvittona skrivs, en undermapp per år"
             )
+
+    def variant_flags(command: argparse.ArgumentParser, texts: tuple[str, str, str]) -> None:
+        """--draft, --archive and --strict, with what each does for this command."""
+        for flag, text in zip(("--draft", "--archive", "--strict"), texts, strict=True):
+            command.add_argument(flag, action="store_true", help=text)
 
     def settle_option(command: argparse.ArgumentParser) -> None:
         command.add_argument(
@@ -69,20 +72,13 @@ def parser() -> argparse.ArgumentParser:
     )
     edition_options(build)
     settle_option(build)
-    build.add_argument(
-        "--draft",
-        action="store_true",
-        help="bygg ett utkast märkt UTKAST som visar vem som skrivit vad",
-    )
-    build.add_argument(
-        "--archive",
-        action="store_true",
-        help="skriv också en arkivversion (PDF/A-3) bredvid rapporten",
-    )
-    build.add_argument(
-        "--strict",
-        action="store_true",
-        help="publicera ingenting om en fil avvisas eller ett förväntat bidrag saknas",
+    variant_flags(
+        build,
+        (
+            "bygg ett utkast märkt UTKAST som visar vem som skrivit vad",
+            "skriv också en arkivversion (PDF/A-3) bredvid rapporten",
+            "publicera ingenting om en fil avvisas eller ett förväntat bidrag saknas",
+        ),
     )
 
     validate = commands.add_parser(
@@ -136,18 +132,8 @@ def parser() -> argparse.ArgumentParser:
         "inlämningsmappen och bygger ett utkast när filerna har ändrats och sedan legat "
         "still, och kan bygga utkast på ett schema. Körs tills den avbryts (Ctrl+C).",
     )
-    serve.add_argument(
-        "--inputs",
-        type=Path,
-        default=Path("inputs"),
-        help="mappen med en undermapp per år (standard: inputs)",
-    )
-    serve.add_argument(
-        "--outputs",
-        type=Path,
-        default=Path("outputs"),
-        help="dit rapporterna skrivs, en undermapp per år (standard: outputs)",
-    )
+    folder_option(serve, "inputs", "mappen med en undermapp per år")
+    folder_option(serve, "outputs", "dit rapporterna skrivs, en undermapp per år")
     settle_option(serve)
     serve.add_argument(
         "--cron",
@@ -198,12 +184,7 @@ def parser() -> argparse.ArgumentParser:
         help="utgåvemappar med en rapport.yaml, t.ex. kommuner/kalmar/2026 "
         "(standard: alla år under --inputs)",
     )
-    many.add_argument(
-        "--inputs",
-        type=Path,
-        default=Path("inputs"),
-        help="mappen med en undermapp per år, när inga utgåvemappar anges (standard: inputs)",
-    )
+    folder_option(many, "inputs", "mappen med en undermapp per år, när inga utgåvemappar anges")
     many.add_argument(
         "--years",
         type=int,
@@ -211,12 +192,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="ÅR",
         help="bara dessa år under --inputs",
     )
-    many.add_argument(
-        "--outputs",
-        type=Path,
-        default=Path("outputs"),
-        help="dit rapporterna skrivs (standard: outputs)",
-    )
+    folder_option(many, "outputs", "dit rapporterna skrivs")
     settle_option(many)
     many.add_argument(
         "--dask-address",
@@ -231,12 +207,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="antal arbetare i det lokala klustret (standard: 2)",
     )
-    for flag, text in (
-        ("--draft", "bygg utkast märkta UTKAST"),
-        ("--archive", "skriv också arkivversioner (PDF/A-3)"),
-        ("--strict", "publicera ingen utgåva där en fil avvisas eller ett bidrag saknas"),
-    ):
-        many.add_argument(flag, action="store_true", help=text)
+    variant_flags(
+        many,
+        (
+            "bygg utkast märkta UTKAST",
+            "skriv också arkivversioner (PDF/A-3)",
+            "publicera ingen utgåva där en fil avvisas eller ett bidrag saknas",
+        ),
+    )
 
     edition = commands.add_parser(
         "new-edition",
@@ -483,7 +461,8 @@ def build_many_command(args: argparse.Namespace) -> int:
         logging.getLogger("distributed").setLevel(logging.WARNING)
 
     flow = build_reports.with_options(task_runner=dask_runner(args.dask_address, args.workers))
-    with shared_prefect_server(args.outputs.resolve()) as server:
+    # One temporary server for every Dask worker, not one each (see flows/temporary_server.py).
+    with prefect_api(args.outputs.resolve() / ".prefect-server.log") as server:
         if server is not None:
             server.wait_until_ready()
         outcomes = flow(
@@ -498,12 +477,6 @@ def build_many_command(args: argparse.Namespace) -> int:
         where = outcome.pdf or f"ingen rapport: {outcome.error}"
         print(f"{outcome.edition}: {outcome.state} ({outcome.rejected} avvisade) – {where}")
     return 0 if all(outcome.pdf for outcome in outcomes) else 1
-
-
-def shared_prefect_server(outputs: Path):
-    """Without PREFECT_API_URL, Prefect starts a temporary server per process; the Dask workers
-    would each start their own. Start one here and point every process at it."""
-    return prefect_api(outputs / ".prefect-server.log")
 
 
 def new_command(paths: Paths, args: argparse.Namespace) -> int:

@@ -53,14 +53,19 @@ def _child(function, job, connection, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         connection.send(("ok", function(job)))
-    except RenderError as error:
-        connection.send(("error", str(error)))
-    except MemoryError:
-        connection.send(("error", f"minnesgränsen {memory_mb} MB nåddes"))
-    except RecursionError:
-        connection.send(("error", "dokumentet är nästlat för djupt för att typsättas"))
+    except (RenderError, MemoryError, RecursionError) as error:
+        connection.send(("error", str(as_render_error(error, memory_mb))))
     finally:
         connection.close()
+
+
+def as_render_error(error: Exception, memory_mb: int) -> RenderError:
+    """What a failure inside a limited typesetting process tells the build."""
+    if isinstance(error, MemoryError):
+        return RenderError(f"minnesgränsen {memory_mb} MB nåddes")
+    if isinstance(error, RecursionError):
+        return RenderError("dokumentet är nästlat för djupt för att typsättas")
+    return error if isinstance(error, RenderError) else RenderError(str(error))
 
 
 def run_isolated(

@@ -18,9 +18,8 @@ import resource
 import threading
 from collections.abc import Callable
 
-from flows.isolation import RENDER_MEMORY_MB
+from flows.isolation import RENDER_MEMORY_MB, as_render_error
 from flows.part_cache import PartCache
-from flows.render import RenderError
 from flows.typeset import PartJob, TypesetPart
 
 DEFAULT_WORKERS = max(1, min(os.cpu_count() or 1, 4))
@@ -45,10 +44,8 @@ def _typeset(job: PartJob, memory_mb: int) -> TypesetPart:
 
     try:
         return typeset_part(job)
-    except MemoryError:
-        raise RenderError(f"minnesgränsen {memory_mb} MB nåddes") from None
-    except RecursionError:
-        raise RenderError("dokumentet är nästlat för djupt för att typsättas") from None
+    except (MemoryError, RecursionError) as error:
+        raise as_render_error(error, memory_mb) from None
 
 
 class PartRenderer:

@@ -24,6 +24,12 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+def new(inputs: Path, department: str, goal: int, *more: str, cwd: Path):
+    """`agenda2030 new` for a department and goal; ``more``: --title, --format and so on."""
+    args = ("new", "--inputs", str(inputs), "--department", department, "--goal", str(goal))
+    return cli(*args, *more, cwd=cwd)
+
+
 def test_drop_folder_is_byte_for_byte_unchanged_after_a_build(demo_build):
     assert snapshot(demo_build.inputs) == demo_build.inputs_before
 
@@ -89,17 +95,8 @@ def test_status_matrix_shows_a_department_with_no_files_as_missing(demo_inputs, 
 
 
 def test_new_writes_a_template_that_is_accepted_as_it_is(demo_inputs, tmp_path):
-    result = cli(
-        "new",
-        "--inputs",
-        str(demo_inputs),
-        "--department",
-        "socialforvaltningen",
-        "--goal",
-        "3",
-        "--title",
-        "Träffpunkter: för äldre",
-        cwd=tmp_path,
+    result = new(
+        demo_inputs, "socialforvaltningen", 3, "--title", "Träffpunkter: för äldre", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
     created = Path(result.stdout.strip().splitlines()[-1])
@@ -113,33 +110,15 @@ def test_new_writes_a_template_that_is_accepted_as_it_is(demo_inputs, tmp_path):
     validation = cli("validate", "--inputs", str(demo_inputs), "--settle", "0", cwd=tmp_path)
     assert validation.returncode == 0, validation.stdout
     assert "60 av 60 bidrag godkändes" in validation.stdout
-    again = cli(
-        "new",
-        "--inputs",
-        str(demo_inputs),
-        "--department",
-        "socialforvaltningen",
-        "--goal",
-        "3",
-        "--title",
-        "Träffpunkter: för äldre",
-        cwd=tmp_path,
+    again = new(
+        demo_inputs, "socialforvaltningen", 3, "--title", "Träffpunkter: för äldre", cwd=tmp_path
     )
     assert again.returncode == 2 and "skrivs inte över" in again.stderr
     assert created.read_text("utf-8") == text
 
 
 def test_new_refuses_an_unknown_department(demo_inputs, tmp_path):
-    result = cli(
-        "new",
-        "--inputs",
-        str(demo_inputs),
-        "--department",
-        "gatukontoret",
-        "--goal",
-        "3",
-        cwd=tmp_path,
-    )
+    result = new(demo_inputs, "gatukontoret", 3, cwd=tmp_path)
     assert result.returncode == 2 and "Välj en av: kommunledningskontoret" in result.stderr
 
 
@@ -172,7 +151,9 @@ def test_new_edition_carries_config_and_marks_old_texts(demo_inputs, tmp_path):
     items = check_drop_folder(Paths(demo_inputs, demo_inputs, 2026), 0)
     submissions = [i for i in items if i.status != "bilaga"]  # images come along as they are
     assert submissions and all(i.status == "godkänd" and i.needs_update for i in submissions)
-    assert {i.file for i in items if i.status == "bilaga"} == {"miljo-och-bygg/vatmarker-gamlebyviken.png"}
+    assert {i.file for i in items if i.status == "bilaga"} == {
+        "miljo-och-bygg/vatmarker-gamlebyviken.png"
+    }
     assert (
         main(["new-edition", "--inputs", str(demo_inputs), "--year", "2026", "--from", "2025"]) == 2
     )
@@ -197,14 +178,10 @@ def test_strict_build_publishes_nothing_and_says_why(demo_inputs, tmp_path):
 def test_new_word_template_filled_in_is_accepted(demo_inputs, tmp_path):
     import docx
 
-    result = cli(
-        "new",
-        "--inputs",
-        str(demo_inputs),
-        "--department",
+    result = new(
+        demo_inputs,
         "miljo-och-bygg",
-        "--goal",
-        "15",
+        15,
         "--title",
         "Ängar i Tjust",
         "--format",

@@ -2,6 +2,9 @@
 one tag tree, working links, stamped page numbers, and parts reused when nothing changed."""
 
 import datetime as dt
+import multiprocessing
+import threading
+import time
 from pathlib import Path
 
 import pikepdf
@@ -203,6 +206,44 @@ def test_a_part_that_takes_too_long_is_stopped_and_the_pool_recovers(tmp_path):
         )
         part = workers.typeset(quick, PartCache(tmp_path / "delar")).result(120)
         assert part.page_count == 1
+    finally:
+        workers.stop(kill=True)
+
+
+def test_a_worker_killed_mid_part_costs_that_part_a_second_try_alone(tmp_path, monkeypatch):
+    """A worker that dies (the memory limit, a crash) breaks its whole pool; the part it had
+    is typeset again alone in a child process, and the next part gets a new pool."""
+    import flows.isolation
+    import flows.parts
+
+    alone = []
+
+    def run_isolated(function, job, timeout):
+        alone.append(job.name)
+        return flows.isolation.run_isolated(function, job, timeout)
+
+    monkeypatch.setattr(flows.parts, "run_isolated", run_isolated)
+    before = set(multiprocessing.active_children())
+    workers = PartRenderer(workers=1).start()
+    cache = PartCache(tmp_path / "delar")
+    try:
+
+        def job(name: str, paragraphs: int) -> PartJob:
+            text = "<p>" + "ord " * 200 + "</p>"
+            html = f"<html lang='sv'><head><title>x</title></head><body>{text * paragraphs}"
+            return PartJob(name, html + "</body></html>", tmp_path, TEMPLATES_DIR, DATE)
+
+        assert workers.typeset(job("kort", 1), cache).result(120).page_count == 1  # started
+        pool = set(multiprocessing.active_children()) - before
+        assert len(pool) == 1
+        killer = threading.Timer(1.0, lambda: [process.kill() for process in pool])
+        killer.start()
+        (part,) = typeset_all(workers, cache, [job("lang", 200)], deadline=time.monotonic() + 300)
+        killer.join()
+        assert not any(process.is_alive() for process in pool)
+        assert alone == ["lang"]  # killed mid-part, typeset again in a child of its own
+        assert part.name == "lang" and part.page_count > 10
+        assert workers.typeset(job("efter", 2), cache).result(120).page_count == 1
     finally:
         workers.stop(kill=True)
 
