@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
 
     print("import time in a cold process (median of 3):")
-    for module in ("weasyprint", "prefect", "flows.build_flow"):
+    for module in ("weasyprint", "prefect", "flows.orchestration.build"):
         print(f"  {module:<18} {import_seconds(module):6.2f} s")
 
     scratch = Path(tempfile.mkdtemp(prefix="agenda2030-profile-"))

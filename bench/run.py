@@ -326,7 +326,7 @@ def validate_throughput(folder: Path, count: int, runs: int) -> dict:
     """Submissions per second through the plain stage functions, in this process, without
     Prefect: gather (read and hash every file), then read and validate each submission and
     apply the edition-wide rules (flows.validate.validate_all: validate_file + check_edition)."""
-    from flows.edition import load_edition
+    from flows.readers.edition import load_edition
     from flows.gather import gather
     from flows.validate import validate_all
 

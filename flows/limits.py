@@ -2,6 +2,7 @@
 rendering: file size, text length, Markdown nesting, and images decoded and measured."""
 
 import io
+import os
 import warnings
 
 from markdown_it import MarkdownIt
@@ -42,3 +43,14 @@ def image_problem(content: bytes) -> tuple[str, dict] | None:
     except Exception:  # Pillow raises many kinds for a file that is not an image
         return "image_broken", {}
     return None
+
+
+# Limits of one typesetting process; the environment may raise them for very large editions.
+def render_timeout_s() -> float:
+    """Seconds all the parts of one report may take together."""
+    return float(os.environ.get("AGENDA2030_RENDER_TIMEOUT_S", 600))
+
+
+def render_memory_mb() -> int:
+    """Address space of one typesetting process."""
+    return int(os.environ.get("AGENDA2030_RENDER_MEMORY_MB", 4096))

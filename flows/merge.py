@@ -8,6 +8,7 @@ from schemas import (
     Chapter,
     Contributor,
     Edition,
+    Excluded,
     Opening,
     Report,
     Section,
@@ -25,7 +26,13 @@ def merge(edition: Edition, checked: list[Checked]) -> Report:
     for file, submission in accepted:
         by_goal[submission.goal].append((file, submission))
     chapters = [build_chapter(edition, goal.number, by_goal[goal.number]) for goal in GOALS]
-    return Report(edition=edition, chapters=chapters, contributors=contributors(edition, accepted))
+    return Report(
+        edition=edition,
+        chapters=chapters,
+        contributors=contributors(edition, accepted),
+        excluded=[Excluded(file=c.file, problems=c.problems) for c in checked if c.problems],
+        pictures={name: data for c in checked if c.accepted for name, data in c.images.items()},
+    )
 
 
 def build_chapter(edition: Edition, number: int, items: list[tuple[str, Submission]]) -> Chapter:

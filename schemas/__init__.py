@@ -3,7 +3,16 @@
 from schemas.edition import Department, Edition, Status, VisionGoal
 from schemas.goals import GOALS, Goal, goal
 from schemas.messages import Problem
-from schemas.report import Chapter, Contributor, Opening, Report, Section, Source, VisionSentence
+from schemas.report import (
+    Chapter,
+    Contributor,
+    Excluded,
+    Opening,
+    Report,
+    Section,
+    Source,
+    VisionSentence,
+)
 from schemas.submission import (
     Assessment,
     Contact,
@@ -24,6 +33,7 @@ __all__ = [
     "Contributor",
     "Department",
     "Edition",
+    "Excluded",
     "Goal",
     "KeyFigure",
     "Level",

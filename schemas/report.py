@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict
 
 from schemas.edition import Edition
 from schemas.goals import Goal
+from schemas.messages import Problem
 from schemas.submission import Assessment, Contact, KeyFigure, Project
 
 
@@ -73,10 +74,21 @@ class Contributor(Merged):
     contacts: list[Contact] = []
 
 
+class Excluded(Merged):
+    """A dropped submission left out of the report, with why: the draft lists them."""
+
+    file: str
+    problems: tuple[Problem, ...]
+
+
 class Report(Merged):
+    """Everything rendering needs, and nothing it would have to derive again."""
+
     edition: Edition
     chapters: list[Chapter]
     contributors: list[Contributor]
+    excluded: list[Excluded] = []  # in path order
+    pictures: dict[str, bytes] = {}  # embedded in accepted submissions (Word), by edition path
 
 
 def join_swedish(items: list[str]) -> str:

@@ -1,57 +1,20 @@
 """Shared fixtures: the demo edition, a session-wide Prefect harness and one real build."""
 
-import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from flows.settings import PROJECT_ROOT
-
-DEMO_YEAR = 2025
-# Status pages count days to the deadline from here, so tests do not depend on the clock.
-TODAY = dt.date(2026, 2, 1)
-DEMO_INPUTS = PROJECT_ROOT / "inputs"
-
-BROKEN_FILE = """---
-förvaltning: kultur-och-fritid
-mål: 18
-rubrik: Ett trasigt bidrag
----
-Den här filen har ett mål som inte finns.
-"""
-
-
-BAD_INPUTS = Path(__file__).parent / "bad_inputs"
-BAD_INPUTS_FOLDER = "kultur-och-fritid"
-
-
-def drop_bad_inputs(folder: Path) -> list[str]:
-    """Copy the bad-input corpus (and the image one of them uses) into a department folder."""
-    names = []
-    for path in sorted(BAD_INPUTS.iterdir()):
-        if path.name != "expected.yaml":
-            shutil.copy2(path, folder / path.name)
-            names.append(path.name)
-    return names
-
-
-def snapshot(folder: Path) -> dict[str, tuple]:
-    """Every file and folder below ``folder`` with its bytes' hash, size, mtime and mode."""
-    import hashlib
-
-    result = {}
-    for path in sorted(folder.rglob("*")):
-        stat = path.stat()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
-        result[path.relative_to(folder).as_posix()] = (
-            digest,
-            stat.st_size,
-            stat.st_mtime_ns,
-            stat.st_mode,
-        )
-    return result
+from tests.support.demo import (
+    BAD_INPUTS_FOLDER,
+    BROKEN_FILE,
+    DEMO_INPUTS,
+    DEMO_YEAR,
+    TODAY,
+    drop_bad_inputs,
+    snapshot,
+)
 
 
 @pytest.fixture
@@ -65,9 +28,9 @@ def demo_inputs(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_report():
     """The demo edition merged without Prefect or rendering; every file must be accepted."""
-    from flows.edition import load_edition
     from flows.gather import gather
     from flows.merge import merge
+    from flows.readers.edition import load_edition
     from flows.validate import validate_all
 
     edition_dir = DEMO_INPUTS / str(DEMO_YEAR)
@@ -103,7 +66,7 @@ class DemoBuild:
 def demo_build(prefect_harness, tmp_path_factory) -> DemoBuild:
     """The real flow run once on the demo edition, with one broken file and the whole bad-input
     corpus dropped beside the good files."""
-    from flows.build_flow import build_report
+    from flows.orchestration.build import build_report
 
     inputs = tmp_path_factory.mktemp("demo") / "inputs"
     shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), inputs / str(DEMO_YEAR))

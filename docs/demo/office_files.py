@@ -13,8 +13,8 @@ from docx.shared import Cm
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont
 
-from flows.office.docx_reader import TEMPLATE_TEXTS
-from flows.office.starters import docx_template, xlsx_template
+from flows.readers.word import TEMPLATE_TEXTS
+from flows.starters.office import docx_template, xlsx_template
 
 EDITION = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 

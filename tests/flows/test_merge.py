@@ -2,13 +2,7 @@
 
 from flows.merge import merge
 from schemas.report import join_swedish
-
-SEED_VISION_SENTENCES = [
-    "Visionsmål 1 Samverkan och innovation – för en tryggad välfärd, främjas av Västerviks "
-    "kommuns medlemskap i Sveriges Ekokommuner.",
-    "Visionsmål 2 Kommunikationer – Närmare varandra och omvärlden, främjas av vänortsbesök, "
-    "skolutbyten och internationella projekt.",
-]
+from tests.support.demo import SEED_VISION_SENTENCES
 
 
 def outline(sections):

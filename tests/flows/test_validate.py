@@ -5,8 +5,8 @@ import io
 
 from PIL import Image
 
-from flows.edition import load_edition
 from flows.gather import Disposition, DroppedFile
+from flows.readers.edition import load_edition
 from flows.settings import PROJECT_ROOT
 from flows.validate import check_edition, validate_file
 

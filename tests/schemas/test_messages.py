@@ -33,3 +33,22 @@ def test_problem_reads_file_line_key_message():
     assert str(problem) == "klk/a.md, rad 7, nyckel 'mål': fel"
     placed = Problem(file="klk/a.docx", code="x", message="fel", place="tabell 1, raden Mål")
     assert str(placed) == "klk/a.docx, tabell 1, raden Mål: fel"
+
+
+def test_our_codes_are_unique_and_never_a_pydantic_error_type():
+    """One table of our own problem codes: a code means one message with one set of
+    placeholders, and never stands for a pydantic error type too."""
+    import ast
+    from pathlib import Path
+
+    import schemas.messages
+
+    tree = ast.parse(Path(schemas.messages.__file__).read_text("utf-8"))
+    table = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and node.target.id == "PROJECT_MESSAGES"
+    )
+    written = [key.value for key in table.keys]
+    assert len(written) == len(set(written)) > 80  # a repeated key would silently win
+    assert not set(written) & set(PYDANTIC_MESSAGES)

@@ -1,0 +1,85 @@
+"""`validate` and `status`: the drop folder checked without Prefect or typesetting."""
+
+import argparse
+import datetime as dt
+
+from flows.cli.options import edition_options, edition_paths, settle_option
+from flows.cli.output import edition_error, print_outcomes
+from flows.settings import TEMPLATES_DIR, Paths
+
+
+def add_parsers(commands) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="kontrollera bidragen utan att bygga",
+        description="Kontrollerar alla bidrag och visar vad som är fel, utan att bygga rapporten.",
+    )
+    edition_options(validate, outputs=False)
+    settle_option(validate)
+    validate.set_defaults(run=validate_command)
+
+    status = commands.add_parser(
+        "status",
+        help="visa vem som har lämnat vad",
+        description="Visar förvaltningar × mål: levererat, avvisat och saknat, och dagar kvar "
+        "till sista dag. Skriver också status.html och kvittona under --outputs.",
+    )
+    edition_options(status)
+    settle_option(status)
+    status.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="räkna dagar kvar från detta datum i stället för i dag",
+    )
+    status.set_defaults(run=status_command)
+
+
+def check_drop_folder(paths: Paths, settle: float):
+    """Gather and validate without Prefect or rendering: fast enough to run any time."""
+    from flows.gather import gather
+    from flows.readers.edition import load_edition
+    from flows.receipt.outcomes import outcomes
+    from flows.validate import validate_all
+
+    edition = load_edition(paths.edition_config)
+    files = gather(paths.edition_dir, settle_seconds=settle)
+    return outcomes(files, validate_all(files, edition))
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from flows.readers.edition import EditionError
+    from flows.receipt.outcomes import FileStatus
+
+    if (paths := edition_paths(args)) is None:
+        return 2
+    try:
+        items = check_drop_folder(paths, args.settle)
+    except EditionError as error:
+        return edition_error(error)
+    print_outcomes(items)
+    return 1 if any(item.status is FileStatus.REJECTED for item in items) else 0
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from flows.publish import write_pages
+    from flows.readers.edition import EditionError, load_edition
+    from flows.receipt.completeness import completeness, matrix_text
+    from flows.receipt.pages import receipt_pages
+
+    if (paths := edition_paths(args)) is None:
+        return 2
+    try:
+        items = check_drop_folder(paths, args.settle)
+        edition = load_edition(paths.edition_config)
+    except EditionError as error:
+        return edition_error(error)
+    status = completeness(edition, items, args.today or dt.date.today())
+    print(f"{edition.title} {edition.year}: {status.deadline_text}.")
+    print()
+    print(matrix_text(status))
+    write_pages(paths.output_dir, receipt_pages(edition, items, status, TEMPLATES_DIR))
+    print()
+    print(f"Som webbsida: {paths.output_dir / 'status.html'}")
+    return 0

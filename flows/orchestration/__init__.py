@@ -1,0 +1,1 @@
+"""The Prefect flows, deployments and server: the only place that imports Prefect."""

@@ -1,0 +1,315 @@
+"""The Prefect flow `build-report`: gather -> validate -> merge -> render -> publish.
+
+Each stage is a plain function in its own module; this module only wires them as tasks and
+reports what people read as artifacts. Reading and validating a submission is cached on its
+content (flows/caching.py), with the results kept under <outputs>/.prefect-cache/, so a rerun
+reads only the files that changed. The run ends in a named state: "Klar", "Klar med avvisade
+filer" or "Ej publicerad".
+"""
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import Completed, State
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import Task
+from prefect.utilities.annotations import quote
+
+from flows.gather import Disposition, DroppedFile, asset_files, gather
+from flows.merge import merge
+from flows.orchestration.caching import SUBMISSION_CACHE, assets_of_folder
+from flows.publish import (
+    OutputNames,
+    edition_lock,
+    keep_earlier,
+    manifest,
+    write_atomically,
+    write_json,
+    write_pages,
+)
+from flows.readers.edition import load_edition
+from flows.receipt.completeness import Completeness, completeness, status_table, strict_reasons
+from flows.receipt.outcomes import FileOutcome, count_text, outcomes, receipt_json, receipt_table
+from flows.receipt.pages import receipt_pages
+from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
+from flows.typesetting.part import Rendered, RenderError
+from flows.typesetting.report import RenderOutcome, typeset_resilient, typesetting
+from flows.typesetting.workers import shared_renderer
+from flows.validate import Checked, check_edition, validate_file
+from schemas import Edition, Report
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the published PDF (if any) and the fate of every file."""
+
+    pdf: Path | None
+    files: list[DroppedFile]
+    checked: list[Checked]
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    status: Completeness | None = None
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    archive_pdf: Path | None = None
+    from_cache: list[str] = field(default_factory=list)  # files whose check an earlier run made
+
+    @property
+    def rejected(self) -> list[Checked]:
+        return [c for c in self.checked if not c.accepted]
+
+    @property
+    def state_name(self) -> str:
+        """The name the flow run ends with, so the UI tells the three outcomes apart."""
+        if self.pdf is None:
+            return NOT_PUBLISHED
+        return CLEAN if not self.rejected else WITH_REJECTED
+
+
+CLEAN, WITH_REJECTED, NOT_PUBLISHED = "Klar", "Klar med avvisade filer", "Ej publicerad"
+CACHE_FOLDER = ".prefect-cache"  # under the outputs folder, beside the editions
+
+
+def transient_io(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry condition: only an OSError (a full disk, a share gone for a moment) is worth
+    another try; anything else, and a validation problem above all, would fail the same way."""
+    try:
+        state.result()
+    except OSError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(
+    name="read-and-validate",
+    task_run_name="validera {dropped.relative}",
+    cache_policy=SUBMISSION_CACHE,
+    persist_result=True,
+    result_serializer="pickle",  # Checked holds dataclasses and pydantic models
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=transient_io,
+)
+def read_and_validate(dropped: DroppedFile, edition: Edition, assets: dict[str, bytes]) -> Checked:
+    """Read one submission file and validate it; problems are data, never exceptions."""
+    return validate_file(dropped, edition, assets)
+
+
+@task(name="merge", cache_policy=NO_CACHE)
+def merge_task(edition: Edition, checked: list[Checked]) -> Report:
+    """Merge the accepted submissions into one report."""
+    return merge(edition, checked)
+
+
+@task(name="render", cache_policy=NO_CACHE)
+def render_task(
+    report: Report,
+    checked: list[Checked],
+    edition_dir: Path,
+    draft: bool,
+    archive: bool,
+    parts_cache: Path,
+) -> RenderOutcome:
+    """Typeset the report part by part in worker processes (time and memory limits), reusing
+    parts typeset before from the same inputs, and assemble one PDF. A submission whose
+    chapter cannot be typeset is found, rejected with the reason, and the rest rendered."""
+    setting = typesetting(edition_dir, parts_cache, draft, archive)
+
+    def compose(items: list[Checked]) -> Report:
+        return merge(report.edition, items)
+
+    try:
+        return typeset_resilient(checked, compose, setting, report=report)
+    finally:
+        setting.cache.prune()
+
+
+@task(
+    name="publish-receipt",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=transient_io,
+)
+def publish_receipt(
+    out: Path, edition: Edition, items: list[FileOutcome], status: Completeness
+) -> None:
+    """Write the receipt (JSON and HTML pages) and show it and the matrix as artifacts."""
+    write_json(out / OutputNames.receipt, receipt_json(items))
+    write_pages(out, receipt_pages(edition, items, status, TEMPLATES_DIR))
+    create_table_artifact(
+        key=f"bidrag-{edition.year}",
+        table=receipt_table(items),
+        description=f"Inlämnade filer för {edition.year} och vad som hände med dem",
+    )
+    create_table_artifact(
+        key=f"status-{edition.year}",
+        table=status_table(status),
+        description=f"Vem har lämnat vad: {status.deadline_text}",
+    )
+
+
+@task(
+    name="publish",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=transient_io,
+)
+def publish_task(
+    paths: Paths, draft: bool, rendered: Rendered, files: list[DroppedFile], timings: dict
+) -> tuple[Path, Path | None]:
+    """Write the HTML, the manifest and the PDF (and its archive copy) atomically."""
+    out, names = paths.output_dir, OutputNames(paths.year, draft)
+    write_atomically(out / names.html, rendered.html.encode())
+    config = paths.edition_config.read_bytes()
+    write_json(
+        out / names.manifest, manifest(files, config, rendered.page_count, rendered.pdf, timings)
+    )
+    keep_earlier(out / names.pdf, rendered.pdf)
+    write_atomically(out / names.pdf, rendered.pdf)
+    archive_pdf = None
+    if rendered.archive_pdf is not None:
+        archive_pdf = out / names.archive_pdf
+        keep_earlier(archive_pdf, rendered.archive_pdf)
+        write_atomically(archive_pdf, rendered.archive_pdf)
+    return out / names.pdf, archive_pdf
+
+
+# Validation is Python under the GIL: a few threads keep the cache reads overlapped, while one
+# thread per file (Prefect's default) costs more to start than the work it does.
+VALIDATION_THREADS = 4
+
+
+@flow(
+    name="build-report",
+    log_prints=True,
+    task_runner=ThreadPoolTaskRunner(max_workers=VALIDATION_THREADS),
+)
+def build_report(
+    year: int,
+    inputs: Path = Path("inputs"),
+    outputs: Path = Path("outputs"),
+    draft: bool = False,
+    archive: bool = False,
+    strict: bool = False,
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    today: dt.date | None = None,
+) -> State[BuildResult]:
+    """Build one edition's report from the files departments dropped.
+
+    Ends in a Completed state named by the outcome; a plain call returns the BuildResult.
+    """
+    paths = Paths(inputs=Path(inputs), outputs=Path(outputs), year=year)
+    # One build of an edition at a time: a second one waits for the first to finish.
+    with edition_lock(paths.output_dir):
+        result = _build(paths, draft, archive, strict, settle_seconds, today or dt.date.today())
+    return final_state(result)
+
+
+def final_state(result: BuildResult) -> State[BuildResult]:
+    """'Klar', 'Klar med avvisade filer' or 'Ej publicerad', carrying the result itself.
+
+    Not publishing is a Completed state too (by name, not type): a strict build that refuses
+    is the option doing its job, and a plain call must still hand back the BuildResult.
+    """
+    counts = count_text(result.outcomes)
+    if result.pdf is None:
+        message = f"Ingen rapport publicerades: {result.error} ({counts})"
+    else:
+        message = f"{result.pdf.name} publicerades ({counts})"
+    return Completed(name=result.state_name, message=message, data=result)
+
+
+def _build(
+    paths: Paths, draft: bool, archive: bool, strict: bool, settle: float, today: dt.date
+) -> BuildResult:
+    out = paths.output_dir
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
+    shared_renderer().start()  # the workers import WeasyPrint while the files are validated
+    edition = load_edition(paths.edition_config)
+    files = gather(paths.edition_dir, settle_seconds=settle)
+    lap("gather")
+
+    assets = asset_files(files)
+    submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
+    validate = read_and_validate.with_options(
+        result_storage=(paths.outputs / CACHE_FOLDER).resolve()
+    )
+    futures = [
+        # quote(): Prefect would otherwise walk every parameter looking for futures to track,
+        # the edition model and the file's bytes included, for every one of hundreds of files.
+        validate.submit(
+            quote(dropped), quote(edition), quote(assets_of_folder(assets, dropped.folder))
+        )
+        for dropped in submissions
+    ]
+    checked = check_edition([future.result() for future in futures])
+    from_cache = [
+        dropped.relative
+        for dropped, future in zip(submissions, futures, strict=True)
+        if future.state.name == "Cached"
+    ]
+    lap("validate")
+
+    def not_published(error: str, checked: list[Checked]) -> BuildResult:
+        items = outcomes(files, checked)
+        status = completeness(edition, items, today)
+        publish_receipt(out, edition, items, status)
+        return BuildResult(
+            None, files, checked, items, status, error=error, timings=timings, from_cache=from_cache
+        )
+
+    if strict and (reasons := strict_reasons(outcomes(files, checked), edition, today)):
+        return not_published("strikt bygge: " + "; ".join(reasons), checked)
+
+    report = merge_task(edition, checked)
+    lap("merge")
+
+    try:
+        rendered_outcome = render_task(
+            report, checked, paths.edition_dir, draft, archive, paths.parts_cache
+        )
+    except RenderError as error:
+        return not_published(str(error), checked)
+    checked, rendered = rendered_outcome.checked, rendered_outcome.rendered
+    lap("render")
+    # Outcomes once, after rendering has had its say (it may reject a file it cannot typeset).
+    items = outcomes(files, checked)
+    status = completeness(edition, items, today)
+    if strict and (reasons := strict_reasons(items, edition, today)):
+        return not_published("strikt bygge: " + "; ".join(reasons), checked)
+    publish_receipt(out, edition, items, status)
+
+    pdf, archive_pdf = publish_task(paths, draft, rendered, files, dict(timings))
+    lap("publish")
+    create_markdown_artifact(
+        key=f"rapport-{paths.year}" + ("-utkast" if draft else ""),
+        markdown=f"Rapporten publicerades: `{pdf}` ({rendered.page_count} sidor).",
+        description="Den publicerade rapporten",
+    )
+    return BuildResult(
+        pdf,
+        files,
+        checked,
+        items,
+        status,
+        timings=timings,
+        archive_pdf=archive_pdf,
+        from_cache=from_cache,
+    )

@@ -1,0 +1,77 @@
+"""pydantic's errors -> located Swedish problems, for submissions and for rapport.yaml."""
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from flows.readers.raw import RawSubmission
+from schemas import Problem, Submission
+from schemas.messages import key_path, swedish_message
+
+
+def problems_from(
+    error: ValidationError, raw: RawSubmission, file: str, model: type[BaseModel] = Submission
+) -> list[Problem]:
+    """One located Swedish problem per pydantic error."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(part for part in item["loc"] if part != "[key]")
+        message = swedish_message(item)
+        if item["type"] == "extra_forbidden":
+            message = unknown_key_message(model, loc)
+        elif item["type"] == "missing":
+            message = f"nyckeln '{loc[-1]}' saknas men måste finnas"
+        # A missing key has no line of its own: point at its parent, or the file's first key.
+        where = loc[:-1] if item["type"] == "missing" else loc
+        line = raw.line_of(where) if where else _first_line(raw)
+        problems.append(
+            Problem(
+                file=file,
+                code=item["type"],
+                message=message,
+                line=line,
+                key=key_path(loc) if loc else None,
+                place=raw.place_of(where),
+            )
+        )
+    return problems
+
+
+def _first_line(raw: RawSubmission) -> int | None:
+    return min(raw.key_lines.values(), default=None)
+
+
+def unknown_key_message(model: type[BaseModel], loc: tuple) -> str:
+    """'okänd nyckel 'rubik' – menade du 'rubrik'?' using the keys allowed at that level."""
+    known = known_keys(model, loc[:-1])
+    unknown = str(loc[-1])
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+    if close:
+        return f"okänd nyckel '{unknown}' – menade du '{close[0]}'?"
+    return f"okänd nyckel '{unknown}'; tillåtna nycklar här: {', '.join(sorted(known))}"
+
+
+def known_keys(model: type[BaseModel], parent: tuple) -> list[str]:
+    """The Swedish keys allowed inside the mapping at ``parent``."""
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        field = next(
+            (f for name, f in model.model_fields.items() if (f.alias or name) == part), None
+        )
+        nested = _nested_model(field.annotation) if field else None
+        if nested is None:
+            return []
+        model = nested
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _nested_model(arg)
+        if found:
+            return found
+    return None

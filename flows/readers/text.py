@@ -1,0 +1,116 @@
+"""Text formats: Markdown with YAML front matter, and plain YAML."""
+
+import re
+from typing import Any
+
+import yaml
+
+from flows.readers.raw import KeyPath, RawSubmission, ReadError, translated
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextLoader(_SafeLoader):
+    """Safe YAML where every scalar is text, except an empty value or 'null'.
+
+    The models decide what a value is: pydantic turns '17' into 17 where a number is wanted,
+    and YAML 1.1's surprises ('NO' -> False, '01234' -> 668, '1.10' -> 1.1) never happen to
+    text. A message can then also show the value exactly as the person wrote it.
+    """
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Loader = _TextLoader
+
+
+def read_markdown(text: str) -> RawSubmission:
+    """YAML front matter between two '---' lines, then the Markdown body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ReadError("no_front_matter", line=1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise ReadError("unclosed_front_matter", line=1) from None
+    data, key_lines = load_yaml_mapping("\n".join(lines[1:end]), first_line=2)
+    if "text" in data:
+        # In Markdown the body is the text; a 'text' key would silently compete with it.
+        key_lines_text = key_lines.get(("text",))
+        raise ReadError("markdown_text_key", line=key_lines_text)
+    body_lines = lines[end + 1 :]
+    blank = next((i for i, line in enumerate(body_lines) if line.strip()), len(body_lines))
+    body = "\n".join(body_lines[blank:]).rstrip("\n")
+    return RawSubmission({**data, "text": body}, key_lines, text_line=end + 2 + blank)
+
+
+def read_yaml(text: str) -> RawSubmission:
+    data, key_lines = load_yaml_mapping(text, first_line=1)
+    return RawSubmission(data, key_lines, text_line=key_lines.get(("text",), 1))
+
+
+def load_yaml_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+    """Safe-load a YAML mapping; reject aliases and duplicate keys; map key paths to lines."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            found = "en lista" if isinstance(node, yaml.SequenceNode) else "löptext"
+            raise ReadError("not_a_mapping", line=node.start_mark.line + 1 + offset, found=found)
+        key_lines: dict[KeyPath, int] = {}
+        _index_lines(node, (), key_lines, offset, seen_nodes=set())
+        return loader.construct_document(node), key_lines
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ReadError(
+            "yaml_syntax",
+            line=mark.line + 1 + offset if mark else None,
+            column=mark.column + 1 if mark else None,
+            problem=translated(error.problem or error.context or "", _YAML_PROBLEMS, "YAML"),
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _index_lines(
+    node: yaml.Node, path: KeyPath, out: dict[KeyPath, int], offset: int, seen_nodes: set[int]
+) -> None:
+    """Record each key's line; a node met twice is an alias (the start of an alias bomb)."""
+    if id(node) in seen_nodes:
+        raise ReadError("yaml_alias", line=node.start_mark.line + 1 + offset)
+    seen_nodes.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1 + offset
+            if key in keys:
+                raise ReadError("yaml_duplicate_key", line=line, key=key)
+            keys.add(key)
+            out[(*path, key)] = line
+            _index_lines(value_node, (*path, key), out, offset, seen_nodes)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            out[(*path, index)] = item.start_mark.line + 1 + offset
+            _index_lines(item, (*path, index), out, offset, seen_nodes)
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed": (
+        "ett kolon står där det inte får stå; sätt texten inom citattecken"
+    ),
+    "could not find expected ':'": "ett kolon saknas efter nyckeln",
+    "found character '\\t' that cannot start any token": "tabbtecken är inte tillåtna; använd mellanslag",
+    "found character that cannot start any token": (
+        "ett tecken som inte får stå här, ofta ett tabbtecken; dra in med mellanslag"
+    ),
+    "found unexpected end of stream": "filen tar slut mitt i ett värde; saknas ett citattecken?",
+    "expected <block end>, but found '<block mapping start>'": "indraget stämmer inte",
+    "did not find expected key": "indraget stämmer inte eller en nyckel saknas",
+}

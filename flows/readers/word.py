@@ -1,0 +1,189 @@
+"""Read a Word submission: the key table first, then the text, converted to Markdown.
+
+Layout (the starter made by flows/office/starters.py):
+
+- optional instruction paragraphs in the style 'Anvisning' (ignored);
+- the first table: label | value [| explanation], one row per key (Förvaltning, Mål, …);
+  a first row labelled 'Uppgift' is the header and is skipped, columns after the second
+  are ignored;
+- everything after that table is the text (see docx_markdown for how it is converted).
+
+XML is parsed only by python-docx, whose lxml parser has ``resolve_entities=False``
+(docx/oxml/parser.py and docx/opc/oxml.py), and only after check_zip has passed.
+"""
+
+import difflib
+import io
+import re
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+from lxml import etree
+
+from flows.readers.raw import KeyPath, RawSubmission, office_error, shorten, unreadable_as
+from flows.readers.word_markdown import (
+    MarkdownConverter,
+    Styles,
+    blocks,
+    owning_table,
+    plain_text,
+    style_id,
+)
+from flows.readers.zipsafety import check_zip
+from schemas import slugify
+
+# The rows of the key table, as labels casefolded. Each is the submission key of the same
+# name, except Bedömning and Motivering, which fill bedömning: {nivå, motivering}.
+KEY_ROWS = (
+    "förvaltning",
+    "mål",
+    "rubrik",
+    "typ",
+    "id",
+    "under",
+    "ordning",
+    "visionsmål",
+    "kontakt",
+    "bedömning",
+    "motivering",
+)
+# How each row is named in messages and in the template.
+ROW_LABELS: dict[str, str] = {label: label.capitalize() for label in KEY_ROWS}
+ROW_LABELS["id"] = "Id"
+HEADER_LABEL = "uppgift"
+INSTRUCTION_STYLE = "Anvisning"
+# The starter's example text; left in place it would be published, so it is an error.
+TEMPLATE_HEADING = "Exempel på underrubrik"
+TEMPLATE_TEXT = "Skriv din text här. Ta bort den här raden och exempelrubriken ovanför."
+TEMPLATE_TEXTS = frozenset({TEMPLATE_HEADING, TEMPLATE_TEXT})
+
+
+def read_docx(name: str, content: bytes, folder: str) -> tuple[RawSubmission, dict[str, bytes]]:
+    """Read a Word submission into raw data and the images it embeds.
+
+    The images are returned as ``{'<folder>/<image name>': bytes}``: paths relative to the
+    edition, like a dropped file's ``relative``. The Markdown refers to them by the bare
+    image name, which validate.check_images resolves inside the department folder.
+    """
+    check_zip(name, content)
+    document = _open(content)
+    body = list(blocks(document.element.body))
+    first_table = next((i for i, el in enumerate(body) if el.tag == qn("w:tbl")), None)
+    if first_table is None:
+        raise office_error("no_key_table")
+    styles = Styles(document)
+    _check_before_table(body[:first_table], styles)
+    data, places = _read_key_table(body[first_table])
+    stem = slugify(name.rsplit(".", 1)[0]) or "bidrag"
+    converter = MarkdownConverter(document.part, styles, stem, folder, TEMPLATE_TEXTS)
+    data["text"] = converter.convert(body[first_table + 1 :])
+    return RawSubmission(data, key_places=places), converter.images
+
+
+def _open(content: bytes) -> Any:
+    with unreadable_as("Word-dokument"):
+        # python-docx parses every XML part here, so a broken part fails here too.
+        return docx.Document(io.BytesIO(content))
+
+
+# ---------------------------------------------------------------- the key table
+
+
+def _read_key_table(table: etree._Element) -> tuple[dict[str, Any], dict[KeyPath, str]]:
+    data: dict[str, Any] = {}
+    places: dict[KeyPath, str] = {}
+    seen: set[str] = set()
+    rows = [row for row in table.iter(qn("w:tr")) if owning_table(row) is table]
+    for number, row in enumerate(rows, start=1):
+        cells = [c for c in row.iter(qn("w:tc")) if owning_table(c) is table]
+        if not cells:
+            continue
+        written = plain_text(cells[0]).strip()
+        label = written.casefold().rstrip(":* ").strip()
+        value = plain_text(cells[1]).strip() if len(cells) > 1 else ""
+        if not label and not value:
+            continue
+        if label == HEADER_LABEL:
+            continue
+        if not label:
+            raise office_error("row_without_label", place=f"tabell 1, rad {number}")
+        if label not in KEY_ROWS:
+            raise _unknown_row(written, f"tabell 1, rad {number}")
+        place = f"tabell 1, raden {ROW_LABELS[label]}"
+        if len(cells) < 2:
+            raise office_error("key_row_short", place=place)
+        if label in seen:
+            raise office_error("duplicate_row", place=place, label=ROW_LABELS[label])
+        seen.add(label)
+        if value:
+            _store(label, value, place, data, places)
+    return data, places
+
+
+def _unknown_row(written: str, place: str) -> Exception:
+    known = [ROW_LABELS[label] for label in KEY_ROWS]
+    close = difflib.get_close_matches(written.capitalize(), known, n=1, cutoff=0.6)
+    if close:
+        return office_error("unknown_row", place=place, label=written, suggestion=close[0])
+    return office_error("unknown_row_plain", place=place, label=written, known=", ".join(known))
+
+
+def _store(
+    key: str, value: str, place: str, data: dict[str, Any], places: dict[KeyPath, str]
+) -> None:
+    """Put one row's value into the data the way the YAML formats would have it."""
+    one_line = " ".join(value.split())
+    if key in ("förvaltning", "typ", "id", "under"):
+        # Word capitalises the first letter in a table cell; these values are lowercase.
+        data[key] = one_line.lower()
+    elif key in ("mål", "ordning"):
+        # Not a number: keep the text so pydantic reports the Swedish type error.
+        data[key] = int(one_line) if re.fullmatch(r"[+-]?\d+", one_line) else one_line
+    elif key == "visionsmål":
+        data[key] = [_vision_link(line, place) for line in value.splitlines() if line.strip()]
+    elif key == "kontakt":
+        data[key] = _contact(one_line)
+    elif key in ("bedömning", "motivering"):
+        inner = "nivå" if key == "bedömning" else "motivering"
+        shown = one_line.lower() if key == "bedömning" else one_line
+        data.setdefault("bedömning", {})[inner] = shown
+        places[("bedömning", inner)] = place
+        places[("bedömning",)] = f"tabell 1, raden {ROW_LABELS['bedömning']}"
+        return
+    else:
+        data[key] = one_line
+    places[(key,)] = place
+
+
+def _vision_link(line: str, place: str) -> dict[str, Any]:
+    """'2: vänortsbesök' (or 'Visionsmål 2 – vänortsbesök') -> {'nummer': 2, 'genom': …}."""
+    match = re.fullmatch(r"\s*(?:visionsmål\s*)?(\d+)\s*[:.–-]\s*(.+?)\s*", line, re.IGNORECASE)
+    if match is None:
+        raise office_error("vision_line", place=place, line=line.strip())
+    return {"nummer": int(match[1]), "genom": match[2]}
+
+
+_EMAIL = re.compile(r"[^\s,;:<>()\[\]]+@[^\s,;:<>()\[\]]+")
+
+
+def _contact(text: str) -> dict[str, str]:
+    """'Anna Svensson, anna.svensson@vastervik.se' -> {'namn': …, 'epost': …}."""
+    contact: dict[str, str] = {}
+    email = _EMAIL.search(text)
+    if email:
+        contact["epost"] = email[0]
+        text = text[: email.start()] + text[email.end() :]
+    name = text.strip(" ,;:<>()\t")
+    if name:
+        contact["namn"] = name
+    return contact
+
+
+def _check_before_table(before: list[etree._Element], styles: Styles) -> None:
+    """Instructions may stand above the table; any other text there would be lost."""
+    for block in before:
+        text = plain_text(block).strip()
+        if not text or INSTRUCTION_STYLE.casefold() in styles.chain(style_id(block)):
+            continue
+        raise office_error("text_before_table", place="före tabell 1", snippet=shorten(text))

@@ -1,0 +1,1 @@
+"""The receipt: what became of every dropped file, who has delivered what, and the pages."""

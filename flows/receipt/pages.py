@@ -1,0 +1,41 @@
+"""HTML pages for people: the receipt per department, an overview, and the completeness matrix."""
+
+from pathlib import Path
+
+from flows.receipt.completeness import SYMBOLS, Cell, Completeness
+from flows.receipt.outcomes import FileOutcome, FileStatus, count_text
+from flows.render.html import safe_environment
+from schemas import GOALS, Edition
+
+
+def receipt_pages(
+    edition: Edition, items: list[FileOutcome], status: Completeness, templates_dir: Path
+) -> dict[str, str]:
+    """{relative output path: HTML} for validering/<department>.html, index.html and status.html."""
+    env = safe_environment(templates_dir)
+    pages = {}
+    overview = []
+    rows = {row.department: row for row in status.rows}
+    for department in edition.departments:
+        own = [i for i in items if i.department == department.id]
+        missing = [g for g, c in rows[department.id].cells.items() if c is Cell.MISSING]
+        pages[f"validering/{department.id}.html"] = env.get_template(
+            "pages/department.html"
+        ).render(edition=edition, department=department, items=own, missing=missing)
+        overview.append(
+            {
+                "id": department.id,
+                "name": department.name,
+                "accepted": sum(i.status is FileStatus.ACCEPTED for i in own),
+                "rejected": sum(i.status is FileStatus.REJECTED for i in own),
+                "pending": sum(i.status is FileStatus.PENDING for i in own),
+                "missing": missing,
+            }
+        )
+    pages["validering/index.html"] = env.get_template("pages/index.html").render(
+        edition=edition, departments=overview, counts=count_text(items), status=status
+    )
+    pages["status.html"] = env.get_template("pages/status.html").render(
+        edition=edition, status=status, goals=GOALS, symbols=SYMBOLS
+    )
+    return pages

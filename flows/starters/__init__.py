@@ -1,0 +1,1 @@
+"""What `agenda2030 new` and `new-edition` write: starter files for departments and editions."""

@@ -1,0 +1,196 @@
+"""Typeset the report in parts, side by side and cached, and assemble one PDF (issue 8).
+
+The parts are the front matter (cover, contents, summary), one part per goal chapter, and the
+back matter (the draft's files left out, and the appendix). Each begins on a new page in the
+whole document too, so typeset apart they break into the same pages. What needs the whole
+comes last and is small: the contents' page numbers (the front part is typeset once the
+chapters' page counts are known; a change of page count in one chapter re-typesets the front
+part only) and "Sida X av Y" (a page-number layer stamped on the assembled pages).
+
+A part that was typeset before from the same HTML, options and files comes from the part
+cache, so a rebuild after one submission changed typesets one chapter (and the front part
+if that chapter's page count changed).
+"""
+
+import concurrent.futures as cf
+import time
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from flows.render.fonts import font_face_css
+from flows.render.html import render_html, safe_environment
+from flows.typesetting.cache import PartCache, is_fresh
+from flows.typesetting.isolation import run_isolated
+from flows.typesetting.part import PartJob, RenderError, TypesetPart, typeset_part
+from flows.typesetting.workers import PartRenderer
+from schemas import Report
+
+FRONT, BACK, FOLIO = "fram", "bak", "sidnummer"
+SUMMARY_ANCHOR = "mal-i-korthet"
+FRONT_PAGES_GUESS = 3  # cover, contents, summary
+MAX_FRONT_ROUNDS = 4
+
+
+class PartsFailed(RenderError):
+    """Some parts could not be typeset; ``failures`` maps part name -> reason."""
+
+    def __init__(self, failures: dict[str, str]):
+        self.failures = failures
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in failures.items()))
+
+    def goals(self) -> set[int] | None:
+        """The goals whose chapters failed; None when the front or back matter failed."""
+        if any(not name.startswith("mal-") for name in self.failures):
+            return None
+        return {int(name.removeprefix("mal-")) for name in self.failures}
+
+
+def chapter_part(number: int) -> str:
+    return f"mal-{number}"
+
+
+@dataclass(frozen=True)
+class TypesetReport:
+    front: TypesetPart
+    body: list[TypesetPart]  # the chapters, then the back matter
+    numbers: TypesetPart  # the page-number layer
+
+    @property
+    def parts(self) -> list[TypesetPart]:
+        return [self.front, *self.body]
+
+    @property
+    def page_count(self) -> int:
+        return sum(part.page_count for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Typesetting:
+    """Where and how a report's parts are typeset (built by flows/typesetting/report.py)."""
+
+    edition_dir: Path
+    templates_dir: Path
+    draft: bool
+    archive: bool
+    renderer: PartRenderer
+    cache: PartCache
+    timeout: float  # for all the parts together
+
+
+def typeset_report(report: Report, setting: Typesetting) -> TypesetReport:
+    """Every part of the report, typeset side by side or taken from the cache: the chapters
+    and the back matter first, then the front matter with their page numbers, and the page-
+    number layer."""
+    deadline = time.monotonic() + setting.timeout
+    jobs = PartJobs(report, setting)
+
+    def typeset(parts: list[PartJob]) -> list[TypesetPart]:
+        return typeset_all(setting.renderer, setting.cache, parts, deadline)
+
+    body = typeset([jobs.part(name) for name in body_parts(report)])
+    body_pages = sum(part.page_count for part in body)
+
+    front_pages, pages = FRONT_PAGES_GUESS, page_numbers(None, body)
+    for _ in range(MAX_FRONT_ROUNDS):
+        front, numbers = typeset([jobs.part(FRONT, pages), jobs.folio(front_pages + body_pages)])
+        if front.page_count != front_pages:
+            front_pages = front.page_count
+            numbers = typeset([jobs.folio(front_pages + body_pages)])[0]
+        actual = page_numbers(front, body)
+        if actual == pages:
+            return TypesetReport(front, body, numbers)
+        pages = actual
+    raise RenderError("innehållsförteckningens sidnummer blev aldrig stabila")
+
+
+def body_parts(report: Report) -> list[str]:
+    """The parts after the front matter: one per goal chapter, then the back matter."""
+    return [chapter_part(chapter.goal.number) for chapter in report.chapters] + [BACK]
+
+
+class PartJobs:
+    """The jobs for one report's parts: its HTML, options, and the pictures each part uses."""
+
+    def __init__(self, report: Report, setting: Typesetting):
+        self.report, self.setting = report, setting
+
+    def part(self, name: str, pages: dict[str, int] | None = None) -> PartJob:
+        setting = self.setting
+        html = render_html(self.report, setting.templates_dir, setting.draft, part=name, pages=pages)
+        pictures = self.report.pictures
+        uses = {n: data for n, data in pictures.items() if n in html or quote(n) in html}
+        return PartJob(
+            name, html, setting.edition_dir, setting.templates_dir, setting.archive, embedded=uses
+        )
+
+    def folio(self, pages: int) -> PartJob:
+        html = folio_html(self.setting.templates_dir, pages)
+        return PartJob(
+            FOLIO, html, self.setting.edition_dir, self.setting.templates_dir, tagged=False
+        )
+
+
+def page_numbers(front: TypesetPart | None, body: list[TypesetPart]) -> dict[str, int]:
+    """Anchor -> page number (1-based) in the assembled document. Before the front part is
+    typeset, it is assumed to be cover, contents and summary, one page each."""
+    if front is None:
+        numbers, start = {SUMMARY_ANCHOR: FRONT_PAGES_GUESS}, FRONT_PAGES_GUESS
+    else:
+        numbers = {anchor: page + 1 for anchor, page in front.anchors.items()}
+        start = front.page_count
+    for part in body:
+        for anchor, page in part.anchors.items():
+            numbers.setdefault(anchor, start + page + 1)
+        start += part.page_count
+    return numbers
+
+
+def folio_html(templates_dir: Path, pages: int) -> str:
+    return (
+        safe_environment(templates_dir)
+        .get_template("folio.html")
+        .render(
+            pages=pages,
+            stylesheet=(templates_dir / "css" / "report.css").as_uri(),
+            font_faces=Markup(font_face_css()),
+        )
+    )
+
+
+def typeset_all(
+    renderer: PartRenderer, cache: PartCache, jobs: list[PartJob], deadline: float
+) -> list[TypesetPart]:
+    """Every job's part, typeset side by side by the workers (or taken from the cache).
+    The longest are handed out first, so no worker is left with a long part at the end."""
+    by_length = sorted(jobs, key=lambda job: len(job.html), reverse=True)
+    started = {id(job): renderer.typeset(job, cache) for job in by_length}
+    futures = [started[id(job)] for job in jobs]
+    _, pending = cf.wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+    if pending:
+        renderer.stop(kill=True)
+    parts, failures = [], {}
+    for job, future in zip(jobs, futures, strict=True):
+        try:
+            if future in pending:
+                raise RenderError("typsättningen tog för lång tid och avbröts")
+            try:
+                part = future.result()
+            except BrokenProcessPool:
+                # A worker died (memory, a crash) and took the others' work down with it:
+                # typeset this part alone, so only the part that kills its process fails.
+                part = run_isolated(typeset_part, job, max(1.0, deadline - time.monotonic()))
+            if not getattr(future, "from_cache", False) and not is_fresh(
+                part, job
+            ):  # a file it read changed meanwhile: once more
+                part = renderer.typeset(job, cache).result(max(1.0, deadline - time.monotonic()))
+        except (RenderError, cf.TimeoutError) as error:
+            failures[job.name] = str(error) or "typsättningen tog för lång tid och avbröts"
+            continue
+        parts.append(part)
+    if failures:
+        raise PartsFailed(failures)
+    return parts
