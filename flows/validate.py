@@ -33,7 +33,10 @@ class Checked:
     submission: Submission | None
     problems: tuple[Problem, ...] = ()
     goal_hint: int | None = None  # the goal a rejected file seems to be about, if readable
-    images: dict[str, bytes] = field(default_factory=dict)  # embedded in the file (Word)
+    # The pictures the accepted text shows, from the snapshot: embedded in the file (Word) or
+    # dropped beside it, by edition-relative path. The typesetter reads nothing else.
+    images: dict[str, bytes] = field(default_factory=dict)
+    notes: tuple[Problem, ...] = ()  # remarks that do not reject the file (a link left as text)
 
     @property
     def accepted(self) -> bool:
@@ -45,7 +48,13 @@ class Checked:
 
     def rejected_with(self, *problems: Problem) -> "Checked":
         return Checked(
-            self.file, self.folder, self.sha256, None, self.problems + problems, self.goal
+            self.file,
+            self.folder,
+            self.sha256,
+            None,
+            self.problems + problems,
+            self.goal,
+            notes=self.notes,
         )
 
 

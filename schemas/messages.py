@@ -56,6 +56,15 @@ PROJECT_MESSAGES: dict[str, str] = {
     "parent_rejected": "'under: {parent}' pekar på ett avsnitt i {other}, som inte godkändes",
     "parent_cycle": "'under: {parent}' gör att avsnitten ligger under varandra i en cirkel",
     "edition_duplicate": "{what}: '{value}' förekommer två gånger",
+    "internal_error": (
+        "internt fel när filen lästes; filen är sparad och ingenting annat påverkas. "
+        "Felet är loggat för den som sköter rapportverktyget; hör av dig till rapportansvarig"
+    ),
+    "too_complex": (
+        "filen är för komplicerad att läsa (nästlad för djupt eller för stor); förenkla den "
+        "eller dela upp den i flera filer"
+    ),
+    "edition_too_deep": "filen är nästlad för djupt för att läsas; kontrollera indragen",
     # Word, Excel and Kolada files (flows/readers/)
     # The container (zipsafety)
     "not_office_file": (
