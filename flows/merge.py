@@ -1,5 +1,6 @@
 """Stage 3: accepted submissions + the edition config -> one Report, in reading order."""
 
+import logging
 from collections import defaultdict
 
 from flows.validate import Checked
@@ -10,6 +11,7 @@ from schemas import (
     Edition,
     Excluded,
     Opening,
+    Problem,
     Report,
     Section,
     Source,
@@ -17,6 +19,33 @@ from schemas import (
     SubmissionKind,
     VisionSentence,
 )
+from schemas.messages import PROJECT_MESSAGES
+
+logger = logging.getLogger(__name__)
+
+
+def merge_each_file_apart(edition: Edition, checked: list[Checked]) -> list[Checked]:
+    """``checked`` with every accepted file that cannot be merged even alone rejected as an
+    internal error: a file's fault never leaves the file. Merging all of them is tried first,
+    so this costs nothing when nothing is wrong."""
+    try:
+        merge(edition, checked)
+        return checked
+    except Exception:  # noqa: BLE001  (the boundary: a fault of ours, found file by file)
+        logger.exception("merge failed; merging each file alone")
+    result = []
+    for item in checked:
+        if item.accepted:
+            try:
+                merge(edition, [item])
+            except Exception:  # noqa: BLE001
+                logger.exception("merge failed on %s", item.file)
+                message = PROJECT_MESSAGES["internal_error"]
+                item = item.rejected_with(
+                    Problem(file=item.file, code="internal_error", message=message)
+                )
+        result.append(item)
+    return result
 
 
 def merge(edition: Edition, checked: list[Checked]) -> Report:

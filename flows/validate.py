@@ -1,11 +1,12 @@
 """Stage 2: turn each dropped file into a validated Submission or located Swedish problems."""
 
+import logging
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
 from pydantic import ValidationError
 
 from flows.gather import Disposition, DroppedFile, asset_files
@@ -19,8 +20,11 @@ from flows.limits import (
 from flows.readers import read_submission
 from flows.readers.problems import problems_from
 from flows.readers.raw import RawSubmission, ReadError
+from flows.render.markdown import allowed_link, markdown_parser
 from schemas import Edition, Problem, Submission
 from schemas.messages import PROJECT_MESSAGES
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,29 @@ def validation_context(edition: Edition, folder: str) -> dict[str, Any]:
 
 
 def validate_file(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]) -> Checked:
-    """Read and validate one file. ``assets`` are the edition's image files by relative path."""
+    """Read and validate one file. ``assets`` are the edition's image files by relative path.
 
+    A file's fault never leaves the file: whatever reading or validating it raises, a parser's
+    own error, a recursion or memory limit, or a bug of ours, that file is rejected with a
+    Swedish message, and the build goes on. Our own errors are logged with their traceback
+    for the maintainer; the department only reads that it was not their fault.
+    """
+    try:
+        return _checked(dropped, edition, assets)
+    except (RecursionError, MemoryError):
+        return _rejected(dropped, _problem(dropped.relative, "too_complex"))
+    except Exception:  # noqa: BLE001  (the boundary: see the docstring)
+        logger.exception("internal error while reading %s", dropped.relative)
+        return _rejected(dropped, _problem(dropped.relative, "internal_error"))
+
+
+def _rejected(dropped: DroppedFile, *problems: Problem, goal_hint: int | None = None) -> Checked:
+    return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint)
+
+
+def _checked(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]) -> Checked:
     def rejected(*problems: Problem, goal_hint: int | None = None) -> Checked:
-        return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint)
+        return _rejected(dropped, *problems, goal_hint=goal_hint)
 
     if dropped.size > MAX_FILE_BYTES:
         return rejected(
@@ -82,7 +105,7 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: Mapping[str, b
             )
         )
     try:
-        raw = read_submission(dropped.name, dropped.content, dropped.folder)
+        raw = read_submission(dropped.name, dropped.content, _directory(dropped))
     except ReadError as error:
         return rejected(
             Problem(
@@ -113,10 +136,22 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: Mapping[str, b
             ),
             goal_hint=submission.goal,
         )
-    image_problems = check_images(submission.text, raw, dropped, {**assets, **raw.images})
+    image_problems, pictures = check_images(submission.text, raw, dropped, {**assets, **raw.images})
     if image_problems:
         return rejected(*image_problems, goal_hint=submission.goal)
-    return Checked(dropped.relative, dropped.folder, dropped.sha256, submission, images=raw.images)
+    return Checked(
+        dropped.relative,
+        dropped.folder,
+        dropped.sha256,
+        submission,
+        images=pictures,
+        notes=tuple(link_notes(submission.text, raw, dropped.relative)),
+    )
+
+
+def _directory(dropped: DroppedFile) -> str:
+    """The folder the file lies in, relative to the edition: its pictures are relative to it."""
+    return posixpath.dirname(dropped.relative)
 
 
 def _goal_hint(raw: RawSubmission) -> int | None:
@@ -127,7 +162,7 @@ def _goal_hint(raw: RawSubmission) -> int | None:
     return goal if 1 <= goal <= 17 else None
 
 
-_markdown = MarkdownIt("commonmark", {"html": False})
+_markdown = markdown_parser()
 
 
 def image_sources(text: str) -> list[tuple[str, str, int]]:
@@ -143,12 +178,17 @@ def image_sources(text: str) -> list[tuple[str, str, int]]:
 
 def check_images(
     text: str, raw: RawSubmission, dropped: DroppedFile, assets: Mapping[str, bytes]
-) -> list[Problem]:
-    """Every image: inside the department's folder, present, described, and a sound image."""
-    problems = []
+) -> tuple[list[Problem], dict[str, bytes]]:
+    """Every image: inside the department's folder, present, described, and a sound image.
+
+    Returns the problems, and the pictures the text shows (from the snapshot, by edition
+    path), which are the only bytes the typesetter will have of them. A picture resolves
+    against the file's own folder, as the renderer resolves it."""
+    problems, pictures = [], {}
     for src, alt, body_line in image_sources(text):
         line = raw.text_line + body_line
-        resolved = posixpath.normpath(posixpath.join(dropped.folder, src))
+        src = unquote(src)  # Markdown percent-encodes 'våtmark.png' and 'bild 1.png'
+        resolved = posixpath.normpath(posixpath.join(_directory(dropped), src))
         context: dict = {}
         if "://" in src or src.startswith("/") or not resolved.startswith(dropped.folder + "/"):
             code = "image_outside"
@@ -159,6 +199,7 @@ def check_images(
         elif found := image_problem(assets[resolved]):
             code, context = found
         else:
+            pictures[resolved] = assets[resolved]
             continue
         problems.append(
             Problem(
@@ -168,7 +209,27 @@ def check_images(
                 message=PROJECT_MESSAGES[code].format(src=src, **context),
             )
         )
-    return problems
+    return problems, pictures
+
+
+def link_notes(text: str, raw: RawSubmission, file: str) -> list[Problem]:
+    """A remark for each link the report prints as text: only web and e-mail addresses
+    become links, so '../../etc/x' or '//server/share/x.exe' never points anywhere."""
+    notes = []
+    for token in _markdown.parse(text):
+        for child in token.children or ():
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if href is not None and not allowed_link(href):
+                line = raw.text_line + (token.map[0] if token.map else 0)
+                notes.append(
+                    Problem(
+                        file=file,
+                        code="link_as_text",
+                        line=line,
+                        message=PROJECT_MESSAGES["link_as_text"].format(target=unquote(href)),
+                    )
+                )
+    return notes
 
 
 def check_text_size(text: str, file: str, raw: RawSubmission) -> list[Problem]:

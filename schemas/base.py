@@ -1,11 +1,50 @@
 """The project's base models and reusable field types."""
 
+import math
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
-GoalNumber = Annotated[int, Field(ge=1, le=17)]
-Year = Annotated[int, Field(ge=2000, le=2100)]
+
+def _not_a_truth_value(value):
+    """True and False are no numbers, though Python counts them as 1 and 0: an Excel cell
+    holding TRUE must not become goal 1."""
+    if isinstance(value, bool):
+        from schemas.messages import project_error  # the one table of messages
+
+        raise project_error("truth_value_not_number", value="SANT" if value else "FALSKT")
+    return value
+
+
+NotBool = BeforeValidator(_not_a_truth_value)
+GoalNumber = Annotated[int, NotBool, Field(ge=1, le=17)]
+Year = Annotated[int, NotBool, Field(ge=2000, le=2100)]
+# A whole number a person may write for ordering or numbering: small, never a truth value.
+SmallWhole = Annotated[int, NotBool, Field(ge=-1_000_000, le=1_000_000)]
+MEASURE_LIMIT = 1e15  # a million billions: more than any municipality's key figure
+
+
+def _sane_measure(value: float) -> float:
+    """NaN, infinity, and numbers no key figure has ('1e999', 400 digits) are refused, so
+    nothing like 'nan' reaches a table, a chart or a trend sentence."""
+    from schemas.messages import project_error
+
+    if math.isnan(value) or math.isinf(value):
+        raise project_error("number_not_finite")
+    if abs(value) > MEASURE_LIMIT:
+        raise project_error("number_too_large")
+    return value
+
+
+# A measured value: finite, and of a size a key figure can have.
+Measure = Annotated[float, NotBool, AfterValidator(_sane_measure)]
 # Ids are lowercase slugs so they work as folder names, anchors and file names alike.
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from schemas.base import GoalNumber, Model, Slug, Text, Year
+from schemas.base import GoalNumber, Model, Slug, SmallWhole, Text, Year
 
 
 class Status(StrEnum):
@@ -21,7 +21,7 @@ class Department(Model):
 
 
 class VisionGoal(Model):
-    number: int = Field(alias="nummer", ge=1)
+    number: SmallWhole = Field(alias="nummer", ge=1)
     name: Text = Field(alias="namn")
 
 

@@ -16,6 +16,14 @@ PROJECT_MESSAGES: dict[str, str] = {
     "yaml_syntax": "YAML-fel: {problem}",
     "yaml_alias": "YAML-ankare och alias (& och *) är inte tillåtna",
     "yaml_duplicate_key": "nyckeln '{key}' förekommer två gånger",
+    "yaml_key_not_text": (
+        "en nyckel är en lista eller flera nycklar i stället för ett ord; skriv 'nyckel: värde' "
+        "med nyckeln som ett ord, till exempel 'rubrik: …'"
+    ),
+    "control_character": (
+        "filen innehåller ett osynligt styrtecken ({character}), ofta Words radbrytning "
+        "(Skift+Retur) som följt med när texten klistrades in; ta bort det eller skriv om raden"
+    ),
     "markdown_text_key": "nyckeln 'text' används bara i .yaml-filer; i Markdown är texten det som står efter '---'",
     "not_a_mapping": "filen ska börja med nycklar (till exempel 'förvaltning: …'), inte {found}",
     "no_front_matter": (
@@ -45,6 +53,10 @@ PROJECT_MESSAGES: dict[str, str] = {
         "minska bilden"
     ),
     "image_broken": "bilden '{src}' går inte att läsa; den är skadad eller inte en bild",
+    "link_as_text": (
+        "länken till '{target}' visas som vanlig text: rapporten länkar bara till webbadresser "
+        "(https://…) och e-post (mailto:…)"
+    ),
     "render_failed": "bidraget kunde inte typsättas och lämnades utanför: {reason}",
     "image_name_clash": (
         "en bild i dokumentet får samma namn som filen '{name}' i mappen; byt namn på den filen"
@@ -56,6 +68,14 @@ PROJECT_MESSAGES: dict[str, str] = {
     "parent_rejected": "'under: {parent}' pekar på ett avsnitt i {other}, som inte godkändes",
     "parent_cycle": "'under: {parent}' gör att avsnitten ligger under varandra i en cirkel",
     "edition_duplicate": "{what}: '{value}' förekommer två gånger",
+    "truth_value_not_number": "ska vara ett tal, men är sanningsvärdet {value}",
+    "number_not_finite": (
+        "ska vara ett tal, men är inget ändligt tal (till exempel 'nan' eller 'inf'); lämna "
+        "värdet tomt om det saknas"
+    ),
+    "number_too_large": (
+        "är större än något nyckeltal kan vara (högst en miljon miljarder); kontrollera talet"
+    ),
     "internal_error": (
         "internt fel när filen lästes; filen är sparad och ingenting annat påverkas. "
         "Felet är loggat för den som sköter rapportverktyget; hör av dig till rapportansvarig"

@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from schemas.base import GoalNumber, Model, Slug, SwedishBool, Text, Year
+from schemas.base import GoalNumber, Measure, Model, Slug, SmallWhole, SwedishBool, Text, Year
 
 
 def slugify(text: str) -> str:
@@ -36,16 +36,16 @@ class Direction(StrEnum):
 class VisionLink(Model):
     """Which vision goal this contribution serves, and through what (a noun phrase)."""
 
-    number: int = Field(alias="nummer", ge=1)
+    number: SmallWhole = Field(alias="nummer", ge=1)
     through: Text = Field(alias="genom")
 
 
 class KeyFigure(Model):
     name: Text = Field(alias="namn")
     unit: Text = Field(alias="enhet")
-    values: dict[Year, float | None] = Field(alias="värden", min_length=1)
+    values: dict[Year, Measure | None] = Field(alias="värden", min_length=1)
     kolada_id: str | None = Field(default=None, alias="kolada", pattern=r"^[NU]\d{5}$")
-    target: float | None = Field(default=None, alias="målvärde")
+    target: Measure | None = Field(default=None, alias="målvärde")
     better: Direction | None = Field(default=None, alias="riktning")
     source: Text | None = Field(default=None, alias="källa")
 
@@ -83,7 +83,7 @@ class Submission(Model):
     kind: SubmissionKind = Field(default=SubmissionKind.SECTION, alias="typ")
     id: Slug | None = Field(default=None, alias="id")
     parent: Slug | None = Field(default=None, alias="under")
-    order: int | None = Field(default=None, alias="ordning")
+    order: SmallWhole | None = Field(default=None, alias="ordning")
     vision_links: list[VisionLink] = Field(default_factory=list, alias="visionsmål")
     key_figures: list[KeyFigure] = Field(default_factory=list, alias="nyckeltal")
     projects: list[Project] = Field(default_factory=list, alias="projekt")

@@ -38,6 +38,11 @@ def add_parsers(commands) -> None:
 
 def check_drop_folder(paths: Paths, settle: float):
     """Gather and validate without Prefect or rendering: fast enough to run any time."""
+    return _checked(paths, settle)[1]
+
+
+def _checked(paths: Paths, settle: float):
+    """(the edition, one outcome per entry of its drop folder); rapport.yaml read once."""
     from flows.gather import gather
     from flows.readers.edition import load_edition
     from flows.receipt.outcomes import outcomes
@@ -45,12 +50,11 @@ def check_drop_folder(paths: Paths, settle: float):
 
     edition = load_edition(paths.edition_config)
     files = gather(paths.edition_dir, settle_seconds=settle)
-    return outcomes(files, validate_all(files, edition))
+    return edition, outcomes(files, validate_all(files, edition), edition)
 
 
 def validate_command(args: argparse.Namespace) -> int:
     from flows.readers.edition import EditionError
-    from flows.receipt.outcomes import FileStatus
 
     if (paths := edition_paths(args)) is None:
         return 2
@@ -59,27 +63,32 @@ def validate_command(args: argparse.Namespace) -> int:
     except EditionError as error:
         return edition_error(error)
     print_outcomes(items)
-    return 1 if any(item.status is FileStatus.REJECTED for item in items) else 0
+    # A link in place of a folder or a file beside rapport.yaml is as much to mend as an error.
+    return 1 if any(item.needs_action for item in items) else 0
 
 
 def status_command(args: argparse.Namespace) -> int:
-    from flows.publish import write_pages
-    from flows.readers.edition import EditionError, load_edition
+    from flows.publish import edition_lock, publish
+    from flows.readers.edition import EditionError
     from flows.receipt.completeness import completeness, matrix_text
+    from flows.receipt.outcomes import count_text
     from flows.receipt.pages import receipt_pages
 
     if (paths := edition_paths(args)) is None:
         return 2
     try:
-        items = check_drop_folder(paths, args.settle)
-        edition = load_edition(paths.edition_config)
+        edition, items = _checked(paths, args.settle)
     except EditionError as error:
         return edition_error(error)
     status = completeness(edition, items, args.today or dt.date.today())
     print(f"{edition.title} {edition.year}: {status.deadline_text}.")
+    print(f"I inlämningsmappen: {count_text(items)}.")
     print()
     print(matrix_text(status))
-    write_pages(paths.output_dir, receipt_pages(edition, items, status, TEMPLATES_DIR))
+    pages = receipt_pages(edition, items, status, TEMPLATES_DIR)
+    with edition_lock(paths.output_dir):  # one swap, never beside a build's half
+        publish(paths.output_dir, {name: html.encode() for name, html in pages.items()})
     print()
     print(f"Som webbsida: {paths.output_dir / 'status.html'}")
+    print(f"Kvitto för varje fil: {paths.output_dir / 'validering' / 'index.html'}")
     return 0

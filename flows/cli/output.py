@@ -16,32 +16,36 @@ def edition_error(error: "EditionError") -> int:
 
 
 def print_outcomes(items: list["FileOutcome"]) -> None:
+    """The first line counts every entry of the drop folder (as the receipt does); then each
+    file that needs someone to act, with what to do."""
     from flows.receipt.outcomes import FileStatus, count_text
 
     submissions = [i for i in items if i.status in (FileStatus.ACCEPTED, FileStatus.REJECTED)]
     accepted = sum(i.status is FileStatus.ACCEPTED for i in items)
     print(f"{accepted} av {len(submissions)} bidrag godkändes ({count_text(items)}).")
     groups = [
-        ("Avvisade filer (lämnas utanför rapporten):", [i for i in items if i.problems], True),
+        ("Avvisade filer (lämnas utanför rapporten):", [str(p) for i in items for p in i.problems]),
+        (
+            "Utanför förvaltningarnas mappar:",
+            [f"{i.file}: {i.misplaced}" for i in items if i.misplaced],
+        ),
         (
             "Väntar (ändrades nyss, läses nästa gång):",
-            [i for i in items if i.status is FileStatus.PENDING],
-            False,
+            [i.file for i in items if i.status is FileStatus.PENDING],
         ),
         (
-            "Ignorerade (låsfiler, tillfälliga och dolda filer):",
-            [i for i in items if i.status is FileStatus.IGNORED],
-            False,
+            "Ignorerade (läses inte):",
+            [
+                f"{i.file}: {i.reason or i.explanation}"
+                for i in items
+                if i.status is FileStatus.IGNORED
+            ],
         ),
-        ("Förra årets text, behöver uppdateras:", [i for i in items if i.needs_update], False),
+        ("Anmärkningar (filen kommer med):", [str(n) for i in items for n in i.notes]),
+        ("Förra årets text, behöver uppdateras:", [i.file for i in items if i.needs_update]),
     ]
-    for heading, group, with_problems in groups:
-        if not group:
-            continue
-        print(heading)
-        for item in group:
-            if with_problems:
-                for problem in item.problems:
-                    print(f"  {problem}")
-            else:
-                print(f"  {item.file}")
+    for heading, lines in groups:
+        if lines:
+            print(heading)
+            for line in lines:
+                print(f"  {line}")

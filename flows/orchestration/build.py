@@ -22,18 +22,18 @@ from prefect.tasks import Task
 from prefect.utilities.annotations import quote
 
 from flows.gather import Disposition, DroppedFile, asset_files, gather
-from flows.merge import merge
+from flows.merge import merge, merge_each_file_apart
 from flows.orchestration.caching import SUBMISSION_CACHE, assets_of_folder
 from flows.publish import (
     OutputNames,
     edition_lock,
-    keep_earlier,
+    inputs_digest,
+    json_bytes,
     manifest,
-    write_atomically,
-    write_json,
-    write_pages,
+    manifest_inputs,
+    publish,
 )
-from flows.readers.edition import load_edition
+from flows.readers.edition import read_edition
 from flows.receipt.completeness import Completeness, completeness, status_table, strict_reasons
 from flows.receipt.outcomes import FileOutcome, count_text, outcomes, receipt_json, receipt_table
 from flows.receipt.pages import receipt_pages
@@ -131,19 +131,25 @@ def render_task(
         setting.cache.prune()
 
 
-@task(
-    name="publish-receipt",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=transient_io,
-)
-def publish_receipt(
-    out: Path, edition: Edition, items: list[FileOutcome], status: Completeness
-) -> None:
-    """Write the receipt (JSON and HTML pages) and show it and the matrix as artifacts."""
-    write_json(out / OutputNames.receipt, receipt_json(items))
-    write_pages(out, receipt_pages(edition, items, status, TEMPLATES_DIR))
+def receipt_files(
+    edition: Edition, items: list[FileOutcome], status: Completeness, build: dict
+) -> dict[str, bytes]:
+    """The receipt's files (JSON and HTML pages), to be published with the rest of the build.
+
+    The JSON opens with ``bygge``: whether this build published, the PDF and its sha256 if it
+    did, why not if it did not, and the sha256 of its inputs (the manifest's `inputs_sha256`).
+    A build that does not publish (a strict refusal, a failed render) publishes its receipt
+    alone, since departments need it: the previous build's PDF, HTML and manifest stay as they
+    were, and ``bygge`` (publicerad: false, its own inputs_sha256) tells the two builds apart.
+    """
+    pages = receipt_pages(edition, items, status, TEMPLATES_DIR)
+    return {OutputNames.receipt: json_bytes({"bygge": build, **receipt_json(items)})} | {
+        relative: html.encode() for relative, html in pages.items()
+    }
+
+
+def receipt_artifacts(edition: Edition, items: list[FileOutcome], status: Completeness) -> None:
+    """Show the receipt and the matrix as artifacts."""
     create_table_artifact(
         key=f"bidrag-{edition.year}",
         table=receipt_table(items),
@@ -163,24 +169,28 @@ def publish_receipt(
     retry_delay_seconds=2,
     retry_condition_fn=transient_io,
 )
-def publish_task(
-    paths: Paths, draft: bool, rendered: Rendered, files: list[DroppedFile], timings: dict
-) -> tuple[Path, Path | None]:
-    """Write the HTML, the manifest and the PDF (and its archive copy) atomically."""
-    out, names = paths.output_dir, OutputNames(paths.year, draft)
-    write_atomically(out / names.html, rendered.html.encode())
-    config = paths.edition_config.read_bytes()
-    write_json(
-        out / names.manifest, manifest(files, config, rendered.page_count, rendered.pdf, timings)
-    )
-    keep_earlier(out / names.pdf, rendered.pdf)
-    write_atomically(out / names.pdf, rendered.pdf)
-    archive_pdf = None
+def publish_task(out: Path, files: dict[str, bytes], pdfs: tuple[str, ...] = ()) -> None:
+    """Publish one build's files into the year folder in one step (flows/publish.py): readers,
+    and a build killed at any moment, see the previous build's folder or this one's."""
+    publish(out, files, pdfs)
+
+
+def report_outputs(
+    names: OutputNames, rendered: Rendered, inputs: list[dict], timings: dict[str, float]
+) -> tuple[dict[str, bytes], dict]:
+    """The report's files (PDF, archive copy, HTML, manifest) and the receipt's ``bygge``."""
+    pdfs = {names.pdf: rendered.pdf}
     if rendered.archive_pdf is not None:
-        archive_pdf = out / names.archive_pdf
-        keep_earlier(archive_pdf, rendered.archive_pdf)
-        write_atomically(archive_pdf, rendered.archive_pdf)
-    return out / names.pdf, archive_pdf
+        pdfs[names.archive_pdf] = rendered.archive_pdf
+    described = manifest(inputs, pdfs, rendered.page_count, timings)
+    build = {
+        "publicerad": True,
+        "pdf": names.pdf,
+        "pdf_sha256": described["pdf"]["sha256"],
+        "indata_sha256": described["inputs_sha256"],
+    }
+    html = rendered.html.encode()
+    return pdfs | {names.html: html, names.manifest: json_bytes(described)}, build
 
 
 # Validation is Python under the GIL: a few threads keep the cache reads overlapped, while one
@@ -242,7 +252,7 @@ def _build(
         clock = now
 
     shared_renderer().start()  # the workers import WeasyPrint while the files are validated
-    edition = load_edition(paths.edition_config)
+    edition, config = read_edition(paths.edition_config)  # its bytes go into the manifest
     files = gather(paths.edition_dir, settle_seconds=settle)
     lap("gather")
 
@@ -267,17 +277,24 @@ def _build(
     ]
     lap("validate")
 
+    inputs = manifest_inputs(files, config)
+
     def not_published(error: str, checked: list[Checked]) -> BuildResult:
-        items = outcomes(files, checked)
+        # The receipt alone is published (departments need it); the previous PDF, its HTML and
+        # its manifest stay, and the receipt says it comes from a build that did not publish.
+        items = outcomes(files, checked, edition)
         status = completeness(edition, items, today)
-        publish_receipt(out, edition, items, status)
+        build = {"publicerad": False, "orsak": error, "indata_sha256": inputs_digest(inputs)}
+        publish_task(out, receipt_files(edition, items, status, build))
+        receipt_artifacts(edition, items, status)
         return BuildResult(
             None, files, checked, items, status, error=error, timings=timings, from_cache=from_cache
         )
 
-    if strict and (reasons := strict_reasons(outcomes(files, checked), edition, today)):
+    if strict and (reasons := strict_reasons(outcomes(files, checked, edition), edition, today)):
         return not_published("strikt bygge: " + "; ".join(reasons), checked)
 
+    checked = merge_each_file_apart(edition, checked)  # a file's fault stays in the file
     report = merge_task(edition, checked)
     lap("merge")
 
@@ -290,14 +307,23 @@ def _build(
     checked, rendered = rendered_outcome.checked, rendered_outcome.rendered
     lap("render")
     # Outcomes once, after rendering has had its say (it may reject a file it cannot typeset).
-    items = outcomes(files, checked)
+    items = outcomes(files, checked, edition)
     status = completeness(edition, items, today)
     if strict and (reasons := strict_reasons(items, edition, today)):
         return not_published("strikt bygge: " + "; ".join(reasons), checked)
-    publish_receipt(out, edition, items, status)
-
-    pdf, archive_pdf = publish_task(paths, draft, rendered, files, dict(timings))
+    names = OutputNames(paths.year, draft)
+    report_files, build = report_outputs(names, rendered, inputs, dict(timings))
+    # The variant's PDF and its archive copy are this build's to replace: an archive copy it
+    # does not make again goes to arkiv/ rather than stay beside a PDF it does not belong to.
+    publish_task(
+        out,
+        report_files | receipt_files(edition, items, status, build),
+        (names.pdf, names.archive_pdf),
+    )
     lap("publish")
+    receipt_artifacts(edition, items, status)
+    pdf = out / names.pdf
+    archive_pdf = out / names.archive_pdf if rendered.archive_pdf is not None else None
     create_markdown_artifact(
         key=f"rapport-{paths.year}" + ("-utkast" if draft else ""),
         markdown=f"Rapporten publicerades: `{pdf}` ({rendered.page_count} sidor).",

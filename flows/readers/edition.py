@@ -1,6 +1,7 @@
 """Read the edition config, inputs/<year>/rapport.yaml."""
 
 import logging
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -43,7 +44,7 @@ def read_edition(config: Path) -> tuple[Edition, bytes]:
     if config.is_symlink() or not config.is_file():
         raise problem("missing_edition", "filen saknas; varje utgåva behöver en rapport.yaml")
     try:
-        content = config.read_bytes()
+        content = _read_no_link(config)
     except OSError as error:
         raise problem("unreadable", f"filen kunde inte läsas ({error.strerror})") from None
     try:
@@ -62,3 +63,10 @@ def read_edition(config: Path) -> tuple[Edition, bytes]:
     except Exception:  # noqa: BLE001  (our fault, not the owner's: said so, and logged)
         logger.exception("internal error while reading %s", config)
         raise problem("internal_error", PROJECT_MESSAGES["internal_error"]) from None
+
+
+def _read_no_link(path: Path) -> bytes:
+    """The file's bytes, refusing a link even if one replaced the file since it was checked."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as file:
+        return file.read()

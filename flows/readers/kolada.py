@@ -151,7 +151,7 @@ def _place_of(entry: dict) -> str:
 
 def _period(period: Any) -> int:
     text = str(period).strip()
-    if isinstance(period, bool) or not text.isdigit():
+    if isinstance(period, bool) or not (text.isascii() and text.isdecimal() and len(text) <= 4):
         raise office_error("kolada_period", value=period)
     return int(text)
 

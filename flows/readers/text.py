@@ -74,6 +74,11 @@ def load_yaml_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[
             column=mark.column + 1 if mark else None,
             problem=translated(error.problem or error.context or "", _YAML_PROBLEMS, "YAML"),
         ) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML may not hold, such as Word's soft line break (U+000B) pasted in.
+        line = text.count("\n", 0, error.position) + first_line
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise ReadError("control_character", line=line, character=f"U+{code:04X}") from None
     finally:
         loader.dispose()
 
@@ -88,8 +93,10 @@ def _index_lines(
     if isinstance(node, yaml.MappingNode):
         keys: set[str] = set()
         for key_node, value_node in node.value:
-            key = key_node.value
             line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ReadError("yaml_key_not_text", line=line)
+            key = key_node.value
             if key in keys:
                 raise ReadError("yaml_duplicate_key", line=line, key=key)
             keys.add(key)

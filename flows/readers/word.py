@@ -31,7 +31,6 @@ from flows.readers.word_markdown import (
     style_id,
 )
 from flows.readers.zipsafety import check_zip
-from schemas import slugify
 
 # The rows of the key table, as labels casefolded. Each is the submission key of the same
 # name, except Bedömning and Motivering, which fill bedömning: {nivå, motivering}.
@@ -62,9 +61,10 @@ TEMPLATE_TEXTS = frozenset({TEMPLATE_HEADING, TEMPLATE_TEXT})
 def read_docx(name: str, content: bytes, folder: str) -> tuple[RawSubmission, dict[str, bytes]]:
     """Read a Word submission into raw data and the images it embeds.
 
-    The images are returned as ``{'<folder>/<image name>': bytes}``: paths relative to the
-    edition, like a dropped file's ``relative``. The Markdown refers to them by the bare
-    image name, which validate.check_images resolves inside the department folder.
+    The images are returned as ``{'<folder>/<file name>/bild-<n>.<ext>': bytes}``: paths
+    relative to the edition, like a dropped file's ``relative``, as if inside the document
+    (``folder`` is the one the file lies in). No dropped file can have such a path, and two
+    documents' pictures never share one. The Markdown refers to them relative to ``folder``.
     """
     check_zip(name, content)
     document = _open(content)
@@ -75,8 +75,7 @@ def read_docx(name: str, content: bytes, folder: str) -> tuple[RawSubmission, di
     styles = Styles(document)
     _check_before_table(body[:first_table], styles)
     data, places = _read_key_table(body[first_table])
-    stem = slugify(name.rsplit(".", 1)[0]) or "bidrag"
-    converter = MarkdownConverter(document.part, styles, stem, folder, TEMPLATE_TEXTS)
+    converter = MarkdownConverter(document.part, styles, name, folder, TEMPLATE_TEXTS)
     data["text"] = converter.convert(body[first_table + 1 :])
     return RawSubmission(data, key_places=places), converter.images
 

@@ -158,8 +158,8 @@ class MarkdownConverter:
         folder: str,
         forbidden_texts: frozenset[str] = frozenset(),
     ):
-        """``stem`` names the images ('<stem>-bild-1.png'); ``forbidden_texts`` are a
-        template's example paragraphs, an error if they are still there."""
+        """``stem`` is the document's file name, which names its images ('<stem>/bild-1.png');
+        ``forbidden_texts`` are a template's example paragraphs, an error if still there."""
         self.part, self.styles, self.stem, self.folder = part, styles, stem, folder
         self.forbidden_texts = forbidden_texts
         self.images: dict[str, bytes] = {}
@@ -226,7 +226,7 @@ class MarkdownConverter:
         if num_pr is not None:
             num_id = _val(num_pr.find(qn("w:numId")))
             written_level = _val(num_pr.find(qn("w:ilvl"))) or "0"
-            level = int(written_level) if written_level.isdigit() else 0
+            level = _small_number(written_level, default=0, most=8)
             if num_id in (None, "0"):
                 return None
             fmt = self._number_format(num_id, level)
@@ -240,14 +240,14 @@ class MarkdownConverter:
         return None
 
     def _number_format(self, num_id: str, level: int) -> str | None:
-        if not num_id.isdigit():
+        if not (num_id.isascii() and num_id.isdecimal()):
             return None
         try:
             numbering = self.part.numbering_part.element
         except (KeyError, NotImplementedError):
             return None
         abstract = numbering.xpath(f'./w:num[@w:numId="{int(num_id)}"]/w:abstractNumId/@w:val')
-        if not abstract or not str(abstract[0]).isdigit():
+        if not abstract or not (str(abstract[0]).isascii() and str(abstract[0]).isdecimal()):
             return None
         formats = numbering.xpath(
             f'./w:abstractNum[@w:abstractNumId="{int(abstract[0])}"]'
@@ -397,12 +397,12 @@ class MarkdownConverter:
             )
         name = self._names.get(image_part.partname)
         if name is None:
-            name = f"{self.stem}-bild-{len(self._names) + 1}.{IMAGE_FORMATS[extension]}"
+            name = f"{self.stem}/bild-{len(self._names) + 1}.{IMAGE_FORMATS[extension]}"
             self._names[image_part.partname] = name
             self.images[f"{self.folder}/{name}"] = image_part.blob
         title = " ".join(title.split()).replace('"', "'")
         shown_title = f' "{title}"' if title else ""
-        return f"![{_escape(alt)}]({name}{shown_title})"
+        return f"![{_escape(alt)}]({quote(name)}{shown_title})"
 
     # -- tables
 
@@ -416,7 +416,7 @@ class MarkdownConverter:
                 self._place = f"tabell {self._tables}, rad {row_number}"
                 cells.append(self._cell(cell))
                 span = _val(cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}"))
-                cells.extend([""] * (int(span) - 1 if span and span.isdigit() else 0))
+                cells.extend([""] * (_small_number(span, default=1, most=MAX_COLUMNS) - 1))
             rows.append(cells)
         rows = [r for r in rows if any(c.strip() for c in r)]
         if not rows:
@@ -539,3 +539,14 @@ def _link_target(href: str) -> str:
 
 def _table_line(cells: list[str]) -> str:
     return "| " + " | ".join(c.replace("\n", " ") or " " for c in cells) + " |"
+
+
+MAX_COLUMNS = 63  # the most columns a Word table can have
+
+
+def _small_number(text: str | None, default: int, most: int) -> int:
+    """A count Word wrote as an attribute ('2'), within 0..``most``; anything else (a missing
+    value, '²', '2000000000000000000') is the default or the limit, never a crash."""
+    if not text or not text.isascii() or not text.isdecimal():
+        return default
+    return min(int(text[:4]), most)

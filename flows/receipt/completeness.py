@@ -111,6 +111,8 @@ def strict_reasons(items: list[FileOutcome], edition: Edition, today: dt.date) -
     status = completeness(edition, items, today)
     reasons = [f"{i.file} avvisades" for i in items if i.status is FileStatus.REJECTED]
     reasons += [f"{i.file} ändras fortfarande" for i in items if i.status is FileStatus.PENDING]
-    reasons += [f"{i.file} är förra årets text och inte uppdaterad" for i in items if i.needs_update]
+    reasons += [
+        f"{i.file} är förra årets text och inte uppdaterad" for i in items if i.needs_update
+    ]
     reasons += [f"{name} har inte lämnat bidrag till mål {goal}" for name, goal in status.missing]
     return reasons

@@ -1,9 +1,13 @@
-"""HTML pages for people: the receipt per department, an overview, and the completeness matrix."""
+"""HTML pages for people: the receipt per department, an overview, and the completeness matrix.
+
+Every entry of the drop folder is on one page: a department's own files on its page, and the
+files outside every department's folder (a misspelt folder, a file beside rapport.yaml) on the
+overview, each with what to do."""
 
 from pathlib import Path
 
 from flows.receipt.completeness import SYMBOLS, Cell, Completeness
-from flows.receipt.outcomes import FileOutcome, FileStatus, count_text
+from flows.receipt.outcomes import FileOutcome, FileStatus, count_text, misplaced
 from flows.render.html import safe_environment
 from schemas import GOALS, Edition
 
@@ -23,17 +27,21 @@ def receipt_pages(
             "pages/department.html"
         ).render(edition=edition, department=department, items=own, missing=missing)
         overview.append(
-            {
-                "id": department.id,
-                "name": department.name,
-                "accepted": sum(i.status is FileStatus.ACCEPTED for i in own),
-                "rejected": sum(i.status is FileStatus.REJECTED for i in own),
-                "pending": sum(i.status is FileStatus.PENDING for i in own),
-                "missing": missing,
-            }
+            {"id": department.id, "name": department.name, "missing": missing}
+            | {s.name.lower(): sum(i.status is s for i in own) for s in FileStatus}
         )
+    known = edition.department_ids
+    outside = [
+        (item, misplaced(item.department, known, item.reason))
+        for item in items
+        if item.department not in known
+    ]
     pages["validering/index.html"] = env.get_template("pages/index.html").render(
-        edition=edition, departments=overview, counts=count_text(items), status=status
+        edition=edition,
+        departments=overview,
+        outside=outside,
+        counts=count_text(items),
+        status=status,
     )
     pages["status.html"] = env.get_template("pages/status.html").render(
         edition=edition, status=status, goals=GOALS, symbols=SYMBOLS

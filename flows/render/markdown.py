@@ -1,25 +1,31 @@
 """Submission text (Markdown) -> safe HTML fragments for the report."""
 
 import posixpath
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-ALLOWED_LINK_PREFIXES = ("https://", "mailto:")
+# The only link targets the report holds. Anything else (a path, '//server/share', '#anchor',
+# 'file:', 'javascript:') is printed as text, and validation notes it in the receipt.
+ALLOWED_LINK_PREFIXES = ("https://", "http://", "mailto:")
 
 
-def _parser() -> MarkdownIt:
-    # Raw HTML is off: what departments write stays text.
+def allowed_link(href: str) -> bool:
+    return href.strip().lower().startswith(ALLOWED_LINK_PREFIXES)
+
+
+def markdown_parser() -> MarkdownIt:
+    """The parser for submission text, the same for validation and rendering. Raw HTML is off:
+    what departments write stays text. Every link and image is parsed (validateLink lets all
+    through), so that rendering and validation decide on it, not the parser."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    md.validateLink = lambda url: (
-        url.strip().lower().startswith(ALLOWED_LINK_PREFIXES)
-        or ("://" not in url and ":" not in url.split("/")[0])
-    )
+    md.validateLink = lambda url: True
     return md
 
 
-_md = _parser()
+_md = markdown_parser()
 
 
 def render_markdown(text: str, heading_level: int, folder: str) -> Markup:
@@ -36,11 +42,31 @@ def render_markdown(text: str, heading_level: int, folder: str) -> Markup:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         for child in token.children or ():
             if child.type == "image":
-                child.attrSet(
-                    "src", posixpath.normpath(posixpath.join(folder, child.attrGet("src")))
-                )
+                src = unquote(child.attrGet("src") or "")  # as validation resolved it
+                child.attrSet("src", posixpath.normpath(posixpath.join(folder, src)))
+        if token.children:
+            token.children = _links_as_text(token.children)
     tokens = _figures(tokens)
     return Markup(_md.renderer.render(tokens, _md.options, {}))
+
+
+def _links_as_text(children: list[Token]) -> list[Token]:
+    """A link to anything but a web or e-mail address becomes its text and its target, as
+    plain text: 'Klicka här (../../etc/x)'. Links never nest, so one target is open at most."""
+    out: list[Token] = []
+    as_text: str | None = None  # the target of the link being printed as text
+    for child in children:
+        href = child.attrGet("href") or ""
+        if child.type == "link_open" and not allowed_link(href):
+            as_text = href
+        elif child.type == "link_close" and as_text is not None:
+            target = Token("text", "", 0)
+            target.content = f" ({unquote(as_text)})"
+            out.append(target)
+            as_text = None
+        else:
+            out.append(child)
+    return out
 
 
 def _figures(tokens: list[Token]) -> list[Token]:

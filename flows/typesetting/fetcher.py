@@ -14,8 +14,9 @@ class BlockedResource(PermissionError):
 
 
 class AllowedFiles:
-    """Files under ``roots``, and files that exist only in memory (a Word document's images,
-    by the path they would have; they never touch the drop folder)."""
+    """Files under ``roots`` (the templates, the fonts), and files held in memory by the path
+    they have in the edition: the build's snapshot of the pictures, dropped or embedded in a
+    Word file. The drop folder itself is never read here."""
 
     def __init__(self, roots: list[Path], in_memory: dict[Path, bytes] | None = None):
         self.roots = [root.resolve() for root in roots]
@@ -26,7 +27,7 @@ class AllowedFiles:
         if urlsplit(url).scheme.lower() != "file":
             raise BlockedResource(f"nätverksadresser hämtas aldrig: {url}")
         path = Path(unquote(urlsplit(url).path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
+        if path not in self.in_memory and not any(path.is_relative_to(r) for r in self.roots):
             raise BlockedResource(f"filen ligger utanför utgåvan och mallarna: {path}")
         return path
 
@@ -44,6 +45,15 @@ class AllowedFiles:
 def folder_fetcher(allowed: AllowedFiles):
     """A WeasyPrint URL fetcher for ``allowed`` (see FolderFetcher)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class BytesResponse(URLFetcherResponse):
+        """A response that is its bytes only. Given a file: URL's path, WeasyPrint keeps a
+        picture as that file name and reads it again while writing the PDF, so a picture
+        swapped meanwhile would be published instead of the one that was hashed."""
+
+        @property
+        def path(self):
+            return None
 
     class FolderFetcher(URLFetcher):
         """Allows ``data:`` URLs and the allowed files; anything else stops the render.
@@ -64,6 +74,6 @@ def folder_fetcher(allowed: AllowedFiles):
             path, content = allowed.read(url)
             self.fetched[url] = hashlib.sha256(content).hexdigest()
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, content, {"Content-Type": content_type})
+            return BytesResponse(url, content, {"Content-Type": content_type})
 
     return FolderFetcher()

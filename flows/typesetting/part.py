@@ -22,6 +22,7 @@ from pathlib import Path
 from flows.render.fonts import font_dirs
 from flows.typesetting.fetcher import AllowedFiles, folder_fetcher
 
+logger = logging.getLogger(__name__)
 PDF_SCALE = 0.75  # CSS px -> PDF points, as WeasyPrint writes them
 # The default document is PDF/UA-1: tagged, with language, title and embedded fonts.
 ACCESSIBLE_VARIANT = "pdf/ua-1"
@@ -52,11 +53,14 @@ class PartJob:
     templates_dir: Path
     archive: bool = False  # also write the part as PDF/A-3a
     tagged: bool = True  # the page-number layer is untagged: it is stamped as an artifact
-    embedded: dict[str, bytes] = field(default_factory=dict)  # Word images, by edition path
+    embedded: dict[str, bytes] = field(default_factory=dict)  # pictures, by edition path
 
     def allowed_files(self) -> AllowedFiles:
+        """The templates and fonts from disk; of the edition, only the pictures of the build's
+        snapshot (``embedded``), so what is typeset is what was hashed, and nothing dropped
+        later, swapped meanwhile or lying outside is ever read."""
         in_memory = {self.edition_dir / name: data for name, data in self.embedded.items()}
-        return AllowedFiles([self.edition_dir, self.templates_dir, *font_dirs()], in_memory)
+        return AllowedFiles([self.templates_dir, *font_dirs()], in_memory)
 
     def digest(self) -> str:
         """What the part is made of, besides the files it reads (those are checked apart)."""
@@ -82,6 +86,18 @@ class TypesetPart:
 
 
 def typeset_part(job: PartJob) -> TypesetPart:
+    """One part typeset. Whatever WeasyPrint raises becomes a RenderError in Swedish, so the
+    culprit search can reject the submission behind it; the detail goes to the log."""
+    try:
+        return _typeset_part(job)
+    except (RenderError, MemoryError, RecursionError):
+        raise  # said already, or mapped to a limit by the process that runs us
+    except Exception:  # noqa: BLE001  (WeasyPrint's own errors on odd documents)
+        logger.exception("WeasyPrint failed on part %s", job.name)
+        raise RenderError("texten kunde inte typsättas (ett internt fel i typsättningen)") from None
+
+
+def _typeset_part(job: PartJob) -> TypesetPart:
     # The clock never reaches the bytes: the PDF's dates come from the HTML's dcterms meta
     # (the edition's date), and fonts are embedded whole, so fontTools stamps no subset.
     import weasyprint  # in the workers only
@@ -105,7 +121,8 @@ def typeset_part(job: PartJob) -> TypesetPart:
             cause = error.__cause__ or error
             raise RenderError(f"en resurs kunde inte hämtas: {cause}") from None
     if errors:
-        raise RenderError("WeasyPrint rapporterade fel: " + "; ".join(errors))
+        logger.error("WeasyPrint reported errors on part %s: %s", job.name, "; ".join(errors))
+        raise RenderError("typsättningen rapporterade fel; kontrollera bilder, tabeller och länkar")
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:

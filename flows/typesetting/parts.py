@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from flows.render.fonts import font_face_css
 from flows.render.html import render_html, safe_environment
@@ -122,7 +122,7 @@ class PartJobs:
         setting = self.setting
         html = render_html(self.report, setting.templates_dir, setting.draft, part=name, pages=pages)
         pictures = self.report.pictures
-        uses = {n: data for n, data in pictures.items() if n in html or quote(n) in html}
+        uses = {n: data for n, data in pictures.items() if _named_in(n, html)}
         return PartJob(
             name, html, setting.edition_dir, setting.templates_dir, setting.archive, embedded=uses
         )
@@ -147,6 +147,11 @@ def page_numbers(front: TypesetPart | None, body: list[TypesetPart]) -> dict[str
             numbers.setdefault(anchor, start + page + 1)
         start += part.page_count
     return numbers
+
+
+def _named_in(path: str, html: str) -> bool:
+    """Whether the HTML refers to the picture at ``path`` (as written, escaped or quoted)."""
+    return any(form in html for form in (path, str(escape(path)), quote(path)))
 
 
 def folio_html(templates_dir: Path, pages: int) -> str:

@@ -90,3 +90,23 @@ def test_goal_without_contributions_is_empty(demo_report):
     report = merge(edition, [])
     assert all(c.is_empty for c in report.chapters)
     assert report.contributors == []
+
+
+def test_a_file_merge_cannot_take_is_rejected_alone(demo_report):
+    """A fault of ours while merging one file (here: a department rapport.yaml does not know,
+    which validation would have refused) rejects that file only, as an internal error."""
+    from flows.merge import merge, merge_each_file_apart
+    from flows.validate import Checked
+    from schemas import Submission
+
+    def section(department: str, title: str) -> Checked:
+        data = {"förvaltning": department, "mål": 4, "rubrik": title, "text": "Text."}
+        return Checked(f"{department}/x.md", department, "", Submission.model_validate(data))
+
+    good, odd = section("kultur-och-fritid", "Bra"), section("okand-forvaltning", "Udda")
+    checked = merge_each_file_apart(demo_report.edition, [good, odd])
+    assert checked[0] is good
+    assert checked[1].problems[0].code == "internal_error"
+    assert "internt fel" in checked[1].problems[0].message
+    titles = [s.title for s in merge(demo_report.edition, checked).chapters[3].sections]
+    assert titles == ["Bra"]

@@ -38,20 +38,30 @@ def drop_bad_inputs(folder: Path) -> list[str]:
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:
-    """Every file and folder below ``folder`` with its bytes' hash, size, mtime and mode."""
+    """Every entry below ``folder`` with its bytes' hash (or a link's target), size, mtime and
+    mode, found without following any link: links, FIFOs and sockets are entries too."""
     import hashlib
+    import os
+    import stat as kinds
 
     result = {}
-    for path in sorted(folder.rglob("*")):
-        stat = path.stat()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
-        result[path.relative_to(folder).as_posix()] = (
-            digest,
-            stat.st_size,
-            stat.st_mtime_ns,
-            stat.st_mode,
-        )
-    return result
+    for root, folders, files in os.walk(folder):  # os.walk never follows links by default
+        for name in sorted(folders + files):
+            path = Path(root) / name
+            stat = path.lstat()
+            if kinds.S_ISLNK(stat.st_mode):
+                digest = "link:" + os.readlink(path)
+            elif kinds.S_ISREG(stat.st_mode):
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                digest = "dir" if kinds.S_ISDIR(stat.st_mode) else "special"
+            result[path.relative_to(folder).as_posix()] = (
+                digest,
+                stat.st_size,
+                stat.st_mtime_ns,
+                stat.st_mode,
+            )
+    return dict(sorted(result.items()))
 
 
 # The seed's vision sentences for goal 17, word for word (test_merge, test_end_to_end).

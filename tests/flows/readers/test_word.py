@@ -111,10 +111,11 @@ def test_headings_bold_italic_lists_links_tables_and_images_become_markdown():
             "- Estland\n- Lettland\n  - Riga\n1. Ansök\n1. Res",
             "#### Skolutbyten",
             "| År | Elever |\n| --- | --- |\n| 2024 | 12 |",
-            "![Elever från Västervik i Tallinn](bidrag-mal-17-bild-1.png)",
+            "![Elever från Västervik i Tallinn](Bidrag%20m%C3%A5l%2017.docx/bild-1.png)",
         ]
     )
-    assert images == {f"{DEPARTMENT}/bidrag-mal-17-bild-1.png": png()}
+    # Named as if inside the document: no dropped file, nor another document's, shares it.
+    assert images == {f"{DEPARTMENT}/Bidrag mål 17.docx/bild-1.png": png()}
 
 
 def test_converted_markdown_renders_to_the_expected_html():
@@ -129,7 +130,7 @@ def test_converted_markdown_renders_to_the_expected_html():
         "<ul>\n<li>Estland</li>",
         "<ol>\n<li>Ansök</li>",
         "<th>År</th>",
-        f'<img src="{DEPARTMENT}/bidrag-bild-1.png" alt="Elever från Västervik i Tallinn">',
+        f'<img src="{DEPARTMENT}/bidrag.docx/bild-1.png" alt="Elever från Västervik i Tallinn">',
     ):
         assert expected in html
 

@@ -1,6 +1,8 @@
 """The report typeset in parts and assembled (issue 8): the same document as one render, with
 one tag tree, working links, stamped page numbers, and parts reused when nothing changed."""
 
+import dataclasses
+import hashlib
 import multiprocessing
 import threading
 import time
@@ -71,23 +73,31 @@ def test_a_changed_section_retypesets_its_chapter_only(demo_inputs, tmp_path, re
     assert "4711" in " ".join(page_texts(_write(changed.pdf, tmp_path)))
 
 
-def test_a_changed_picture_is_a_miss_not_a_stale_page(demo_inputs, tmp_path, renderer):
+def test_a_picture_is_typeset_from_the_snapshot_and_a_new_one_is_a_miss(
+    demo_inputs, tmp_path, renderer
+):
+    """The part reads the picture's bytes from the build's snapshot, never from the drop
+    folder: a file swapped on disk meanwhile changes nothing, new bytes make a new part."""
     edition_dir = demo_inputs / str(DEMO_YEAR)
-    report, checked = demo_parts(edition_dir)
-    pictures = sorted(edition_dir.glob("*/*.png"))
-    assert pictures, "the demo has a picture in a Markdown section"
+    picture = sorted(edition_dir.glob("*/*.png"))[0]
+    relative = picture.relative_to(edition_dir).as_posix()
     html = (
         "<html lang='sv'><head><title>Bild</title></head><body>"
-        f"<img src='{pictures[0].relative_to(edition_dir).as_posix()}' alt='Bild'></body></html>"
+        f"<img src='{relative}' alt='Bild'></body></html>"
     )
-    job = PartJob("bild", html, edition_dir, TEMPLATES_DIR)
+    snapshot = picture.read_bytes()
+    job = PartJob("bild", html, edition_dir, TEMPLATES_DIR, embedded={relative: snapshot})
     cache = PartCache(tmp_path / "delar")
     part = renderer.typeset(job, cache).result(120)
-    assert pictures[0].as_uri() in part.dependencies
+    assert part.dependencies[picture.as_uri()] == hashlib.sha256(snapshot).hexdigest()
     cache.put(job, part)  # as the worker's callback does, without waiting for it
+    picture.write_bytes(b"not a picture any more")  # swapped on disk after the snapshot
     assert cache.get(job) == part
-    pictures[0].write_bytes(pictures[0].read_bytes() + b"\0")  # new bytes, same name
-    assert cache.get(job) is None
+    assert renderer.typeset(job, PartCache(tmp_path / "andra")).result(120).pdf == part.pdf
+    changed = PartJob(
+        "bild", html, edition_dir, TEMPLATES_DIR, embedded={relative: snapshot + b"\0"}
+    )
+    assert cache.get(changed) is None
 
 
 def test_a_part_that_takes_too_long_is_stopped_and_the_pool_recovers(tmp_path):
@@ -150,24 +160,40 @@ def test_a_worker_killed_mid_part_costs_that_part_a_second_try_alone(tmp_path, m
 
 
 def test_a_chapter_that_cannot_be_typeset_names_its_submission(demo_inputs, tmp_path, renderer):
-    """A picture removed after validation: its chapter fails, the submission is rejected as
-    render_failed, and the rest is published."""
+    """A picture the snapshot does not hold (taken from one submission here) makes its chapter
+    fail: the submission is rejected as render_failed, and the rest is published."""
     edition_dir = demo_inputs / str(DEMO_YEAR)
     report, checked = demo_parts(edition_dir)
-    picture = sorted(edition_dir.glob("*/*.png"))[0]
-    picture.unlink()
+    culprit = next(c for c in checked if c.accepted and c.images and c.file.endswith(".md"))
+    checked = [dataclasses.replace(c, images={}) if c is culprit else c for c in checked]
+    for picture in culprit.images:
+        (edition_dir / picture).unlink()  # and not on disk either
     cache = PartCache(tmp_path / "delar")
-
     setting = Typesetting(edition_dir, TEMPLATES_DIR, False, False, renderer, cache, 600)
 
     def compose(items):
         return merge(report.edition, items)
 
-    outcome = typeset_resilient(checked, compose, setting, report=report)
+    outcome = typeset_resilient(checked, compose, setting)
     failed = [c for c in outcome.checked if not c.accepted]
-    assert len(failed) == 1 and failed[0].problems[0].code == "render_failed"
-    assert failed[0].file.startswith(picture.parent.name + "/")
+    assert [c.file for c in failed] == [culprit.file]
+    assert failed[0].problems[0].code == "render_failed"
     assert sum(c.accepted for c in outcome.checked) == len(checked) - 1
+    assert outcome.rendered.page_count > 30
+
+
+def test_a_picture_removed_after_validation_is_typeset_from_the_snapshot(
+    demo_inputs, tmp_path, renderer
+):
+    edition_dir = demo_inputs / str(DEMO_YEAR)
+    report, checked = demo_parts(edition_dir)
+    for picture in sorted(edition_dir.glob("*/*.png")):
+        picture.unlink()
+    setting = Typesetting(
+        edition_dir, TEMPLATES_DIR, False, False, renderer, PartCache(tmp_path / "delar"), 600
+    )
+    outcome = typeset_resilient(checked, lambda items: merge(report.edition, items), setting)
+    assert outcome.checked == checked  # nothing rejected: the pictures were read at gather
     assert outcome.rendered.page_count > 30
 
 
