@@ -3,12 +3,13 @@
 import logging
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
 from pydantic import ValidationError
 
+from flows.advice import advice
 from flows.gather import Disposition, DroppedFile, asset_files
 from flows.limits import (
     MAX_FILE_BYTES,
@@ -20,8 +21,10 @@ from flows.limits import (
 from flows.readers import read_submission
 from flows.readers.problems import problems_from
 from flows.readers.raw import RawSubmission, ReadError
+from flows.render.fonts import missing_glyphs
 from flows.render.markdown import allowed_link, markdown_parser
-from schemas import Edition, Problem, Submission
+from flows.starters.markdown import EXAMPLE_CONTACT, EXAMPLE_TEXTS, EXAMPLE_TITLE
+from schemas import Edition, Problem, Submission, SubmissionKind
 from schemas.messages import PROJECT_MESSAGES
 
 logger = logging.getLogger(__name__)
@@ -126,6 +129,10 @@ def _checked(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]
     size_problems = check_text_size(submission.text, dropped.relative, raw)
     if size_problems:
         return rejected(*size_problems, goal_hint=submission.goal)
+    examples = example_texts_left(submission, raw, dropped.relative)
+    glyphs = characters_without_glyphs(submission.text, raw, dropped.relative)
+    if examples or glyphs:
+        return rejected(*examples, *glyphs, goal_hint=submission.goal)
     clashes = sorted(set(raw.images) & set(assets))
     if clashes:
         return rejected(
@@ -145,7 +152,11 @@ def _checked(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]
         dropped.sha256,
         submission,
         images=pictures,
-        notes=tuple(link_notes(submission.text, raw, dropped.relative)),
+        notes=tuple(
+            reader_notes(raw, dropped.relative)
+            + link_notes(submission.text, raw, dropped.relative)
+            + advice(submission, raw, dropped.relative)
+        ),
     )
 
 
@@ -212,6 +223,52 @@ def check_images(
     return problems, pictures
 
 
+def example_texts_left(submission: Submission, raw: RawSubmission, file: str) -> list[Problem]:
+    """The Markdown template's example texts still in the file, each named with its line: the
+    untouched template must not reach the council."""
+    found = []
+
+    def left(example: str, line: int | None, key: str | None = None) -> None:
+        snippet = example if len(example) <= 40 else example[:39].rstrip() + "…"
+        message = PROJECT_MESSAGES["example_text_left"].format(snippet=snippet)
+        found.append(
+            Problem(file=file, code="example_text_left", message=message, line=line, key=key)
+        )
+
+    if submission.title == EXAMPLE_TITLE:
+        left(EXAMPLE_TITLE, raw.line_of(("rubrik",)), "rubrik")
+    contact = submission.contact
+    if contact and (contact.name in EXAMPLE_CONTACT or contact.email in EXAMPLE_CONTACT):
+        left(f"{contact.name}, {contact.email}", raw.line_of(("kontakt",)), "kontakt")
+    lines = submission.text.split("\n")
+    for example in EXAMPLE_TEXTS:
+        at = next((i for i, line in enumerate(lines) if example[:30] in line), None)
+        if at is not None:
+            left(example, raw.text_line + at)
+    return found
+
+
+def reader_notes(raw: RawSubmission, file: str) -> list[Problem]:
+    """What the reader left out or changed, as the receipt shows it."""
+    return [
+        Problem(file=file, code=n.code, message=n.message, line=n.line, place=n.place)
+        for n in raw.notes
+    ]
+
+
+def characters_without_glyphs(text: str, raw: RawSubmission, file: str) -> list[Problem]:
+    """A character no font of the report can draw is named with where it stands, rather than
+    printed as a box that also scrambles the page's text for screen readers."""
+    problems = []
+    for index, char in missing_glyphs(text)[:5]:
+        line = raw.text_line + text.count("\n", 0, index) if raw.key_lines else None
+        message = PROJECT_MESSAGES["glyph_missing"].format(char=char, code=f"U+{ord(char):04X}")
+        problems.append(
+            Problem(file=file, code="glyph_missing", message=message, line=line, place=None)
+        )
+    return problems
+
+
 def link_notes(text: str, raw: RawSubmission, file: str) -> list[Problem]:
     """A remark for each link the report prints as text: only web and e-mail addresses
     become links, so '../../etc/x' or '//server/share/x.exe' never points anywhere."""
@@ -220,7 +277,7 @@ def link_notes(text: str, raw: RawSubmission, file: str) -> list[Problem]:
         for child in token.children or ():
             href = child.attrGet("href") if child.type == "link_open" else None
             if href is not None and not allowed_link(href):
-                line = raw.text_line + (token.map[0] if token.map else 0)
+                line = raw.text_line + (token.map[0] if token.map else 0) if raw.key_lines else None
                 notes.append(
                     Problem(
                         file=file,
@@ -245,35 +302,136 @@ def _problem(file: str, code: str, **context) -> Problem:
     return Problem(file=file, code=code, message=PROJECT_MESSAGES[code].format(**context))
 
 
-def check_edition(checked: list[Checked]) -> list[Checked]:
-    """Rules across files: one opening and one assessment per goal, unique section ids,
-    and every 'under' pointing at an accepted section of the same goal.
+def check_edition(checked: list[Checked], edition: Edition) -> list[Checked]:
+    """Rules across files, decided by who owns what and never by file order, and never losing
+    another file's text: one opening per goal, one assessment, unique section ids, and every
+    'under' pointing at an accepted section of the same goal.
 
-    Files are taken in path order; the first one wins and the later one is rejected,
-    its message naming the other file. Rejecting a section can orphan its children, so
-    the 'under' rule runs until nothing changes.
+    - Opening: kept from the department that owns the goal's assessment (rapport.yaml's
+      ``bedömer``), else from the first department in rapport.yaml's order; any other opening
+      is published as a section headed with its department's name.
+    - Assessment: taken from the department that owns it (``bedömer``, else the department
+      of the opening, else the only department that set one); any other is left out, and
+      both files are told. Only a file's assessment is refused, never its text.
+    - Section ids: the department first in rapport.yaml's order keeps the id; another file's
+      section gets the id with its department added, and its own 'under' links follow it.
+    Rejecting a section can orphan its children, so the 'under' rule runs until nothing
+    changes.
     """
-    result = list(checked)
-    owners: dict[tuple, str] = {}
-    for index, item in enumerate(result):
-        if not item.accepted:
+    rank = {d.id: i for i, d in enumerate(edition.departments)}
+
+    def order(item: Checked) -> tuple:
+        return (rank.get(item.folder, len(rank)), item.file)
+
+    result = {item.file: item for item in checked}
+    accepted = sorted((c for c in checked if c.accepted), key=order)
+    for goal in sorted({c.submission.goal for c in accepted}):
+        of_goal = [result[c.file] for c in accepted if c.submission.goal == goal]
+        for item in _openings(of_goal, goal, edition):
+            result[item.file] = item
+        of_goal = [result[c.file] for c in of_goal]
+        for item in _assessments(of_goal, goal, edition):
+            result[item.file] = item
+        of_goal = [result[c.file] for c in of_goal]
+        for item in _section_ids(of_goal, goal):
+            result[item.file] = item
+    return _check_parents([result[c.file] for c in checked], original=checked)
+
+
+def _note(item: Checked, code: str, **context) -> Checked:
+    note = Problem(file=item.file, code=code, message=PROJECT_MESSAGES[code].format(**context))
+    return replace(item, notes=item.notes + (note,))
+
+
+def _with(item: Checked, **changes) -> Checked:
+    return replace(item, submission=item.submission.model_copy(update=changes))
+
+
+def _assessment_owner(goal: int, edition: Edition) -> str | None:
+    return next((d.id for d in edition.departments if goal in d.assesses), None)
+
+
+def _openings(of_goal: list[Checked], goal: int, edition: Edition) -> list[Checked]:
+    """The goal's one opening; any other becomes a section under its department's name."""
+    openings = [c for c in of_goal if c.submission.kind is SubmissionKind.OPENING]
+    if len(openings) < 2:
+        return []
+    owner = _assessment_owner(goal, edition)
+    kept = next((c for c in openings if c.folder == owner), openings[0])
+    changed = []
+    for item in openings:
+        if item is kept:
             continue
-        submission = item.submission
-        claims = [(("section", submission.goal, submission.section_id), "duplicate_section")]
-        if submission.assessment is not None:
-            claims.append((("assessment", submission.goal), "duplicate_assessment"))
-        if submission.kind == "inledning":
-            claims = [(("opening", submission.goal), "duplicate_opening")] + claims[1:]
-        for claim, code in claims:
-            if claim in owners:
-                result[index] = _reject(
-                    item, code, goal=submission.goal, id=submission.section_id, other=owners[claim]
-                )
-                break
+        name = edition.department(item.folder).name
+        section = _with(
+            item, kind=SubmissionKind.SECTION, title=name, id=f"inledning-{item.folder}"
+        )
+        changed.append(_note(section, "opening_as_section", goal=goal, other=kept.file, name=name))
+    others = ", ".join(c.file for c in openings if c is not kept)
+    return [_note(kept, "opening_kept", goal=goal, others=others), *changed]
+
+
+def _assessments(of_goal: list[Checked], goal: int, edition: Edition) -> list[Checked]:
+    """The goal's one assessment, from the department that owns it."""
+    setting = [c for c in of_goal if c.submission.assessment is not None]
+    if not setting:
+        return []
+    opening = next((c for c in of_goal if c.submission.kind is SubmissionKind.OPENING), None)
+    owner = _assessment_owner(goal, edition) or (opening.folder if opening else None)
+    if owner is None and len({c.folder for c in setting}) == 1:
+        owner = setting[0].folder
+    own = [c for c in setting if c.folder == owner]
+    if len(own) > 1:  # one department twice: the opening's, if it is one of them, else none
+        own = [c for c in own if c is opening]
+    kept = own[0] if own else None
+    changed = []
+    for item in setting:
+        if item is kept:
+            continue
+        where = f"{edition.department(owner).name} ({kept.file})" if kept else None
+        stripped = _with(item, assessment=None)
+        if where:
+            changed.append(_note(stripped, "assessment_not_owned", goal=goal, owner=where))
         else:
-            for claim, _ in claims:
-                owners[claim] = item.file
-    return _check_parents(result, original=checked)
+            changed.append(_note(stripped, "assessment_without_owner", goal=goal))
+    if kept is not None and changed:
+        others = ", ".join(c.file for c in changed)
+        changed.append(_note(kept, "assessment_kept", goal=goal, others=others))
+    return changed
+
+
+def _section_ids(of_goal: list[Checked], goal: int) -> list[Checked]:
+    """Unique ids: the first department in rapport.yaml's order keeps an id it shares."""
+    holders: dict[str, Checked] = {}
+    changed: dict[str, Checked] = {}
+    for item in of_goal:  # in rapport.yaml's department order, then by path
+        section_id = item.submission.section_id
+        if section_id not in holders:
+            holders[section_id] = item
+            continue
+        new_id = _free_id(f"{section_id}-{item.folder}", holders)
+        holders[new_id] = item
+        renamed = _note(
+            _with(item, id=new_id),
+            "section_id_renamed",
+            id=section_id,
+            goal=goal,
+            other=holders[section_id].file,
+            new=new_id,
+        )
+        changed[item.file] = renamed
+        for child in of_goal:  # the department's own children follow its section
+            if child.folder == item.folder and child.submission.parent == section_id:
+                current = changed.get(child.file, child)
+                changed[child.file] = _with(current, parent=new_id)
+    return list(changed.values())
+
+
+def _free_id(wanted: str, taken: dict[str, Checked]) -> str:
+    candidate, number = wanted, 2
+    while candidate in taken:
+        candidate, number = f"{wanted}-{number}", number + 1
+    return candidate
 
 
 def _check_parents(result: list[Checked], original: list[Checked]) -> list[Checked]:
@@ -295,12 +453,14 @@ def _check_parents(result: list[Checked], original: list[Checked]) -> list[Check
                     changed = True
                 continue
             code = "parent_rejected" if key in all_sections else "parent_missing"
+            existing = sorted(sid for goal, sid in accepted if goal == submission.goal)
             result[index] = _reject(
                 item,
                 code,
                 parent=submission.parent,
                 goal=submission.goal,
                 other=all_sections.get(key, ""),
+                existing=", ".join(existing) or "inga",
             )
             changed = True
     return result
@@ -329,5 +489,6 @@ def validate_all(files: list[DroppedFile], edition: Edition) -> list[Checked]:
             validate_file(f, edition, assets)
             for f in files
             if f.disposition is Disposition.SUBMISSION
-        ]
+        ],
+        edition,
     )

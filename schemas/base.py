@@ -1,6 +1,7 @@
 """The project's base models and reusable field types."""
 
 import math
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -43,8 +44,19 @@ def _sane_measure(value: float) -> float:
     return value
 
 
-# A measured value: finite, and of a size a key figure can have.
-Measure = Annotated[float, NotBool, AfterValidator(_sane_measure)]
+_SWEDISH_NUMBER = re.compile(r"^[-−]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?$|^[-−]?\d+,\d+$")
+
+
+def _swedish_number(value):
+    """'84,5', '1 234' and '−3,2' as a Swedish reader means them; anything else is left to
+    pydantic, whose message then says what a number looks like."""
+    if isinstance(value, str) and _SWEDISH_NUMBER.match(text := value.strip()):
+        return text.replace(" ", "").replace("\u00a0", "").replace(",", ".").replace("−", "-")
+    return value
+
+
+# A measured value: finite, and of a size a key figure can have; Swedish decimal commas read.
+Measure = Annotated[float, NotBool, BeforeValidator(_swedish_number), AfterValidator(_sane_measure)]
 # Ids are lowercase slugs so they work as folder names, anchors and file names alike.
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from schemas.base import GoalNumber, Model, Slug, SmallWhole, Text, Year
+from schemas.submission import Contact
 
 
 class Status(StrEnum):
@@ -18,6 +19,9 @@ class Department(Model):
     id: Slug
     name: Text = Field(alias="namn")
     goals: list[GoalNumber] = Field(default_factory=list, alias="mål")
+    # The goals whose assessment this department makes; by default the opening text's writer.
+    assesses: list[GoalNumber] = Field(default_factory=list, alias="bedömer")
+    contact: Contact | None = Field(default=None, alias="kontakt")  # who to chase, optional
 
 
 class VisionGoal(Model):

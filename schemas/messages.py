@@ -8,14 +8,27 @@ from pydantic_core import PydanticCustomError
 
 # Our own error types. The template is filled from the error's context.
 PROJECT_MESSAGES: dict[str, str] = {
-    "unknown_department": "förvaltningen '{value}' finns inte i rapport.yaml (kända: {known})",
-    "wrong_folder": "förvaltningen '{value}' stämmer inte med mappen '{folder}' som filen ligger i",
+    "unknown_department": (
+        "förvaltningen '{value}' finns inte i rapport.yaml; skriv förvaltningens id, som är "
+        "namnet på dess mapp (kända: {known})"
+    ),
+    "department_not_an_id": (
+        "'{value}' är inte förvaltningens id; skriv förvaltning: {folder}, som mappen filen "
+        "ligger i"
+    ),
+    "wrong_folder": (
+        "förvaltningen '{value}' stämmer inte med mappen '{folder}' som filen ligger i; skriv "
+        "förvaltning: {folder}"
+    ),
     "unknown_vision_goal": "visionsmål {value} finns inte i rapport.yaml (kända: {known})",
     "title_required": "nyckeln 'rubrik' saknas; den behövs för alla avsnitt utom typ 'inledning'",
     "opening_nested": "en inledning kan inte ligga under ett annat avsnitt; ta bort 'under'",
     "yaml_syntax": "YAML-fel: {problem}",
     "yaml_alias": "YAML-ankare och alias (& och *) är inte tillåtna",
     "yaml_duplicate_key": "nyckeln '{key}' förekommer två gånger",
+    "colon_without_space": (
+        "ett mellanslag saknas efter kolonet i '{key}:{value}'; skriv '{key}: {value}'"
+    ),
     "yaml_key_not_text": (
         "en nyckel är en lista eller flera nycklar i stället för ett ord; skriv 'nyckel: värde' "
         "med nyckeln som ett ord, till exempel 'rubrik: …'"
@@ -61,11 +74,57 @@ PROJECT_MESSAGES: dict[str, str] = {
     "image_name_clash": (
         "en bild i dokumentet får samma namn som filen '{name}' i mappen; byt namn på den filen"
     ),
-    "duplicate_section": "avsnittet '{id}' i mål {goal} finns redan i {other}",
-    "duplicate_opening": "mål {goal} har redan en inledning i {other}",
-    "duplicate_assessment": "mål {goal} har redan en bedömning i {other}",
-    "parent_missing": "'under: {parent}' pekar inte på något avsnitt i mål {goal}",
+    "parent_missing": (
+        "'under: {parent}' pekar inte på något avsnitt i mål {goal}; avsnitten som finns där: "
+        "{existing}"
+    ),
     "parent_rejected": "'under: {parent}' pekar på ett avsnitt i {other}, som inte godkändes",
+    "example_text_left": (
+        "exempeltexten '{snippet}' finns kvar från mallen; skriv er egen text i stället"
+    ),
+    "lix_high": (
+        "texten har läsbarhetsindex LIX {lix} ({band}); kortare meningar och färre långa ord "
+        "gör den lättare att läsa för fler"
+    ),
+    "long_section": (
+        "avsnittet är {words} ord långt; dela gärna upp det med ### underrubriker eller i flera "
+        "avsnitt"
+    ),
+    "image_without_credit": (
+        "bilden '{src}' saknar fotograf eller källa; skriv den efter filnamnet: "
+        '![…]({src} "Foto: Namn")'
+    ),
+    "bold_as_heading": (
+        "raden '{text}' är bara fetstil och ser ut som en rubrik; skriv ### före den i stället, "
+        "så blir den en riktig rubrik"
+    ),
+    "glyph_missing": (
+        "tecknet {char} ({code}) kan inte visas i rapporten, inget av rapportens typsnitt har "
+        "det; skriv det med ord eller ta bort det"
+    ),
+    "opening_kept": (
+        "mål {goal} har fler inledningar ({others}); den här är målets inledning och de andra "
+        "står som egna avsnitt – kom gärna överens om en gemensam inledning"
+    ),
+    "opening_as_section": (
+        "mål {goal} har redan sin inledning i {other}; den här texten står därför som ett eget "
+        "avsnitt med rubriken '{name}'. Vill ni ha en egen rubrik: skriv typ: avsnitt och rubrik"
+    ),
+    "assessment_not_owned": (
+        "bedömningen av mål {goal} görs av {owner}; den här filens bedömning togs inte med, "
+        "men resten av filen publiceras. Ta bort 'bedömning' eller tala med rapportansvarig"
+    ),
+    "assessment_without_owner": (
+        "flera förvaltningar har bedömt mål {goal} och rapport.yaml säger inte vem som äger "
+        "bedömningen ('bedömer' under förvaltningen); ingen bedömning togs med"
+    ),
+    "assessment_kept": (
+        "bedömningen av mål {goal} tas härifrån; även {others} hade en bedömning, som inte togs med"
+    ),
+    "section_id_renamed": (
+        "avsnittet '{id}' finns redan i mål {goal} ({other}); det här avsnittet fick id "
+        "'{new}' och publiceras ändå. Ge det gärna ett eget id eller en annan rubrik"
+    ),
     "parent_cycle": "'under: {parent}' gör att avsnitten ligger under varandra i en cirkel",
     "edition_duplicate": "{what}: '{value}' förekommer två gånger",
     "truth_value_not_number": "ska vara ett tal, men är sanningsvärdet {value}",
@@ -218,6 +277,36 @@ PROJECT_MESSAGES: dict[str, str] = {
     "json_constant": "{value} är inget tal som kan tas med; lämna värdet tomt (null) om det saknas",
     "kolada_period": "'{value}' i svaret är inget år",
     "kolada_duplicate_period": "svaret har två värden för år {year}",
+    # Real Office files (issue 13): Word's notes and refusals
+    "word_decorative_left_out": (
+        "bild {number} är markerad som dekorativ i Word och visas inte i rapporten"
+    ),
+    "word_shape_left_out": (
+        "en form utan text (en linje, pil eller ruta) visas inte i rapporten; behövs den, "
+        "spara den som en bild och infoga bilden med alternativtext"
+    ),
+    "word_private_character": (
+        "tecknet {character} kommer från ett symboltypsnitt och kan inte visas; infoga tecknet "
+        "med Infoga > Symbol i ett vanligt typsnitt eller skriv det med ord"
+    ),
+    "word_strict_unreadable": (
+        "filen är sparad som 'Strikt Open XML-dokument' och kunde inte läsas; spara den i "
+        "Word med Arkiv > Spara som > 'Word-dokument (*.docx)' och lägg in den igen"
+    ),
+    "word_tracked_changes": (
+        "dokumentet har spårade ändringar: {inserted} tillägg togs med som text och "
+        "{deleted} borttagningar lämnades utanför, som om alla ändringar godkänts"
+    ),
+    "word_comments_left_out": "dokumentets {count} kommentarer tas inte med i rapporten",
+    "word_formatting_dropped": (
+        "fet eller kursiv stil som byter mitt i ett ord kan inte visas och togs bort; "
+        "texten är kvar"
+    ),
+    # Kolada: a response saved straight from the API
+    "kolada_bare_name": (
+        "filen '{name}' är ett svar från Kolada, men namnet säger inte mål, namn och enhet; "
+        "döp om filen till till exempel 'mal-04 Behöriga till yrkesprogram (procent).json'"
+    ),
 }
 
 # Pydantic's own error types, in Swedish: every type pydantic-core defines (a test checks).
@@ -355,6 +444,60 @@ def project_error(error_type: str, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(error_type, PROJECT_MESSAGES[error_type], context)
 
 
+# How to fix a problem, in a line the receipt shows in its own column. Codes without an entry
+# get the fix of their kind (FIX_BY_PREFIX), or the general one.
+FIXES: dict[str, str] = {
+    "missing": "Lägg till nyckeln med ett värde, som i mallen från agenda2030 new.",
+    "extra_forbidden": "Rätta stavningen av nyckeln, eller ta bort raden.",
+    "wrong_folder": "Skriv förvaltningens id, samma som mappens namn, efter 'förvaltning:'.",
+    "department_not_an_id": "Skriv förvaltningens id, samma som mappens namn, efter 'förvaltning:'.",
+    "unknown_department": "Skriv förvaltningens id, samma som mappens namn, efter 'förvaltning:'.",
+    "yaml_syntax": "Rätta raden som anges; sätt text med kolon inom raka citattecken.",
+    "colon_without_space": "Skriv ett mellanslag efter kolonet.",
+    "control_character": "Skriv om raden i en texteditor, eller klistra in texten som oformaterad.",
+    "not_utf8": "Spara filen som UTF-8 (i Anteckningar: Spara som > Kodning: UTF-8).",
+    "no_front_matter": "Börja med en kopia av mallen från agenda2030 new.",
+    "missing_image": "Lägg bildfilen i samma mapp som texten, med exakt det namnet.",
+    "image_alt_missing": "Beskriv bilden inom [ ] för den som inte ser den.",
+    "example_text_left": "Ersätt mallens exempeltext med er egen.",
+    "parent_missing": "Skriv id:t för ett avsnitt som finns i samma mål, eller ta bort 'under'.",
+    "parent_rejected": "Rätta först avsnittet som det här ligger under.",
+    "internal_error": "Inget att rätta i filen: rapportansvarig får felet och hör av sig.",
+    "too_complex": "Dela upp filen eller förenkla tabeller och listor.",
+    "render_failed": "Kontrollera bilder, tabeller och länkar, eller dela upp texten.",
+    "link_as_text": "Skriv hela webbadressen med https://, eller ta bort länken.",
+    "lix_high": "Dela långa meningar och byt krångliga ord mot enklare.",
+    "long_section": "Dela texten med ### underrubriker eller i flera avsnitt.",
+    "image_without_credit": 'Skriv fotograf eller källa inom citattecken: "Foto: Namn".',
+    "bold_as_heading": "Skriv ### före raden i stället för att göra den fet.",
+    "assessment_not_owned": "Ta bort 'bedömning', eller kom överens med den som äger bedömningen.",
+    "section_id_renamed": "Ge avsnittet ett eget 'id' eller en annan rubrik.",
+    "opening_as_section": "Kom överens om en inledning, eller skriv typ: avsnitt med en rubrik.",
+    "file_too_large": "Minska bilderna eller dela upp filen.",
+    "truth_value_not_number": "Skriv ett tal i cellen.",
+    "number_not_finite": "Skriv ett tal, eller lämna värdet tomt om det saknas.",
+    "float_parsing": "Skriv ett tal, med komma eller punkt som decimaltecken.",
+    "int_parsing": "Skriv ett heltal med siffror.",
+}
+FIX_BY_PREFIX = {
+    "yaml_": "Rätta raden som anges; jämför med mallen från agenda2030 new.",
+    "kolada_": "Hämta svaret från Kolada på nytt och spara det oförändrat.",
+    "image_": "Byt bilden mot en PNG- eller JPEG-fil i förvaltningens mapp.",
+    "word_": "Rätta bilden i Word och spara dokumentet igen.",
+    "greater_": "Skriv ett värde inom de gränser som anges.",
+    "less_": "Skriv ett värde inom de gränser som anges.",
+}
+GENERAL_FIX = "Rätta det som står i meddelandet, spara och lägg in filen igen."
+
+
+def fix_for(code: str) -> str:
+    """The receipt's 'Så här rättar du' for a problem code."""
+    if code in FIXES:
+        return FIXES[code]
+    prefix = next((p for p in FIX_BY_PREFIX if code.startswith(p)), None)
+    return FIX_BY_PREFIX[prefix] if prefix else GENERAL_FIX
+
+
 class Problem(BaseModel):
     """One thing wrong with one file, located as a person would look for it."""
 
@@ -367,6 +510,11 @@ class Problem(BaseModel):
     column: int | None = None
     key: str | None = None
     place: str | None = None  # where lines mean nothing, e.g. 'tabell 1, raden Mål' in Word
+
+    @property
+    def fix(self) -> str:
+        """How to fix it, in one line (Swedish)."""
+        return fix_for(self.code)
 
     def __str__(self) -> str:
         where = [self.file]

@@ -7,7 +7,7 @@ start Prefect's server before anything slow is loaded."""
 import argparse
 import sys
 
-from flows.cli import build, check, new, serve
+from flows.cli import build, check, new, report, serve
 from flows.settings import installed_version
 
 
@@ -23,7 +23,7 @@ def parser() -> argparse.ArgumentParser:
         help="visa programmets version och avsluta",
     )
     commands = main.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
-    for command in (build, check, new, serve):
+    for command in (build, check, new, serve, report):
         command.add_parsers(commands)
     return main
 

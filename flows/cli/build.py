@@ -18,8 +18,8 @@ from flows.cli.options import (
     settle_option,
     variant_flags,
 )
-from flows.cli.output import edition_error, print_outcomes
-from flows.orchestration.server import prefect_api
+from flows.cli.output import edition_error, print_outcomes, print_summary
+from flows.orchestration.server import drain_logs, prefect_api
 from flows.settings import Paths
 
 
@@ -117,7 +117,14 @@ def build_command(args: argparse.Namespace) -> int:
             )
         except EditionError as error:
             return edition_error(error)
+        finally:
+            drain_logs()  # before a temporary server stops
     print_outcomes(result.outcomes)
+    if result.status is not None:
+        print_summary(result.outcomes, result.status, result.owed)
+    if result.changes_summary:
+        print(f"Ändringar sedan förra bygget: {result.changes_summary}.")
+        print(f"  {paths.output_dir / 'andringar.html'}")
     print(f"Kvitto: {paths.output_dir / 'validering' / 'index.html'}")
     if result.pdf is None:
         print(f"Fel: ingen rapport publicerades: {result.error}", file=sys.stderr)
@@ -179,7 +186,23 @@ def build_many_command(args: argparse.Namespace) -> int:
             print("Fel: inga utgåvor att bygga.", file=sys.stderr)
         return 2
     quiet_prefect()
-    from flows.orchestration.many import build_reports, dask_runner
+    from flows.orchestration.many import (
+        DAEMONIC_ADVICE,
+        build_reports,
+        daemonic_workers,
+        dask_runner,
+    )
+
+    if args.dask_address:  # say what the workers need before any edition starts
+        try:
+            daemonic = daemonic_workers(args.dask_address)
+        except OSError as error:
+            print(f"Fel: Dask-klustret {args.dask_address} svarar inte: {error}", file=sys.stderr)
+            return 2
+        if daemonic:
+            advice = DAEMONIC_ADVICE.format(workers=", ".join(daemonic), address=args.dask_address)
+            print(advice, file=sys.stderr)
+            return 2
 
     if os.environ["PREFECT_LOGGING_LEVEL"] == "WARNING":  # Dask's scheduler talks at INFO
         logging.getLogger("distributed").setLevel(logging.WARNING)
@@ -197,6 +220,7 @@ def build_many_command(args: argparse.Namespace) -> int:
             strict=args.strict,
             settle_seconds=args.settle,
         )
+        drain_logs()
     for outcome in outcomes:
         where = outcome.pdf or f"ingen rapport: {outcome.error}"
         print(f"{outcome.edition}: {outcome.state} ({outcome.rejected} avvisade) – {where}")

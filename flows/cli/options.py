@@ -36,14 +36,18 @@ def variant_flags(command: argparse.ArgumentParser, texts: tuple[str, str, str])
         command.add_argument(flag, action="store_true", help=text)
 
 
-def settle_option(command: argparse.ArgumentParser) -> None:
+def settle_option(
+    command: argparse.ArgumentParser, default: float = DEFAULT_SETTLE_SECONDS
+) -> None:
+    """--settle: how long a file must have lain still to be read. Only a build that publishes
+    needs to wait for copies to finish; checking a file gives its answer at once (0)."""
     command.add_argument(
         "--settle",
         type=float,
-        default=DEFAULT_SETTLE_SECONDS,
+        default=default,
         metavar="SEKUNDER",
         help="filer som ändrats för kortare tid sedan än så räknas som 'väntar' och läses "
-        f"inte, de kan fortfarande kopieras (standard: {DEFAULT_SETTLE_SECONDS:g})",
+        f"inte, de kan fortfarande kopieras (standard: {default:g})",
     )
 
 
@@ -56,7 +60,8 @@ def edition_paths(args: argparse.Namespace) -> Paths | None:
     )
     if not paths.edition_dir.is_dir():
         print(
-            f"Fel: mappen {paths.edition_dir} finns inte. Finns utgåvan {args.year}?",
+            f"Fel: mappen {paths.edition_dir} finns inte: utgåvan {args.year} är inte startad. "
+            f"Starta den med `agenda2030 new-edition --year {args.year} --from {args.year - 1}`.",
             file=sys.stderr,
         )
         return None

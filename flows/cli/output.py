@@ -20,8 +20,8 @@ def print_outcomes(items: list["FileOutcome"]) -> None:
     file that needs someone to act, with what to do."""
     from flows.receipt.outcomes import FileStatus, count_text
 
-    submissions = [i for i in items if i.status in (FileStatus.ACCEPTED, FileStatus.REJECTED)]
-    accepted = sum(i.status is FileStatus.ACCEPTED for i in items)
+    submissions = [i for i in items if i.status.published or i.status is FileStatus.REJECTED]
+    accepted = sum(i.status.published for i in items)
     print(f"{accepted} av {len(submissions)} bidrag godkändes ({count_text(items)}).")
     groups = [
         ("Avvisade filer (lämnas utanför rapporten):", [str(p) for i in items for p in i.problems]),
@@ -49,3 +49,37 @@ def print_outcomes(items: list["FileOutcome"]) -> None:
             print(heading)
             for line in lines:
                 print(f"  {line}")
+
+
+def print_summary(items: list["FileOutcome"], status, owed: list) -> None:
+    """The closing summary a person can act on: counts per status, each rejected file with
+    its first problem, and the departments that owe contributions with whom to ask."""
+    from flows.receipt.outcomes import FileStatus, status_counts
+
+    print()
+    print("Sammanfattning")
+    for file_status, n in status_counts(items).items():
+        print(f"  {file_status.counted(n)}")
+    rejected = [i for i in items if i.status is FileStatus.REJECTED]
+    if rejected:
+        print(f"Avvisade filer ({len(rejected)}), med det första felet:")
+        for item in rejected:
+            first = str(item.problems[0]) if item.problems else item.explanation
+            print(f"  ✗ {item.file}: {first.removeprefix(item.file + ': ')}")
+    if owed:
+        print(f"Förvaltningar som är skyldiga bidrag ({status.deadline_text}):")
+    else:
+        print(f"Alla förvaltningar har lämnat det som väntas ({status.deadline_text}).")
+    print_chase_list(owed, heading=False)
+
+
+def print_chase_list(owed: list, heading: bool = True) -> None:
+    """Who to chase: each owing department, what it owes, and its contact."""
+    if not owed:
+        return
+    if heading:
+        print()
+        print("Att påminna:")
+    for department in owed:
+        print(f"  {department.name}: {department.goals_text}")
+        print(f"    kontakt: {department.contact_text}")

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
@@ -20,10 +20,19 @@ from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 from prefect.utilities.annotations import quote
+from pydantic import NonNegativeFloat
 
 from flows.gather import Disposition, DroppedFile, asset_files, gather
 from flows.merge import merge, merge_each_file_apart
 from flows.orchestration.caching import SUBMISSION_CACHE, assets_of_folder
+from flows.orchestration.people import (
+    Parameter,
+    contents_files,
+    link_artifacts,
+    previous_contents,
+    receipt_rows,
+    warn_people,
+)
 from flows.publish import (
     OutputNames,
     edition_lock,
@@ -35,7 +44,8 @@ from flows.publish import (
 )
 from flows.readers.edition import read_edition
 from flows.receipt.completeness import Completeness, completeness, status_table, strict_reasons
-from flows.receipt.outcomes import FileOutcome, count_text, outcomes, receipt_json, receipt_table
+from flows.receipt.outcomes import FileOutcome, count_text, outcomes, receipt_json
+from flows.receipt.owing import Owed, contacts_of_submissions, earlier_contacts, owed
 from flows.receipt.pages import receipt_pages
 from flows.settings import DEFAULT_SETTLE_SECONDS, TEMPLATES_DIR, Paths
 from flows.typesetting.part import Rendered, RenderError
@@ -58,6 +68,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     archive_pdf: Path | None = None
     from_cache: list[str] = field(default_factory=list)  # files whose check an earlier run made
+    owed: list[Owed] = field(default_factory=list)  # departments that owe contributions
+    changes_summary: str | None = None  # what changed since the previous build, if any
 
     @property
     def rejected(self) -> list[Checked]:
@@ -152,8 +164,9 @@ def receipt_artifacts(edition: Edition, items: list[FileOutcome], status: Comple
     """Show the receipt and the matrix as artifacts."""
     create_table_artifact(
         key=f"bidrag-{edition.year}",
-        table=receipt_table(items),
-        description=f"Inlämnade filer för {edition.year} och vad som hände med dem",
+        table=receipt_rows(items),
+        description=f"Inlämnade filer för {edition.year} och vad som hände med dem: "
+        "avvisade först, sedan de som behöver åtgärdas, sist de godkända",
     )
     create_table_artifact(
         key=f"status-{edition.year}",
@@ -204,24 +217,56 @@ VALIDATION_THREADS = 4
     task_runner=ThreadPoolTaskRunner(max_workers=VALIDATION_THREADS),
 )
 def build_report(
-    year: int,
-    inputs: Path = Path("inputs"),
-    outputs: Path = Path("outputs"),
-    draft: bool = False,
-    archive: bool = False,
-    strict: bool = False,
-    settle_seconds: float = DEFAULT_SETTLE_SECONDS,
-    today: dt.date | None = None,
+    year: int = Parameter(..., "År", "Rapportåret: mappen under inputs, t.ex. 2025."),
+    inputs: Path = Parameter(  # noqa: B008 (Prefect reads Field defaults)
+        Path("inputs"), "Inlämningsmapp", "Mappen med en undermapp per år och rapport.yaml i den."
+    ),
+    outputs: Path = Parameter(  # noqa: B008 (Prefect reads Field defaults)
+        Path("outputs"), "Utdatamapp", "Dit rapporten och kvittona skrivs, en undermapp per år."
+    ),
+    draft: bool = Parameter(False, "Utkast", "Märk rapporten UTKAST och visa vem som skrivit vad."),
+    archive: bool = Parameter(False, "Arkivversion", "Skriv också en arkivversion (PDF/A-3)."),
+    strict: bool = Parameter(
+        False, "Strikt", "Publicera ingenting om en fil avvisas eller ett bidrag saknas."
+    ),
+    settle_seconds: NonNegativeFloat = Parameter(  # noqa: B008
+        DEFAULT_SETTLE_SECONDS,
+        "Vänta på filer (sekunder)",
+        "Filer som ändrats för kortare tid sedan räknas som 'väntar' och läses inte.",
+    ),
+    today: dt.date | None = Parameter(  # noqa: B008 (Prefect reads Field defaults)
+        None,
+        "Räkna från datum",
+        "Dagar kvar till sista dag räknas från detta datum; tomt betyder i dag.",
+        # one date field in the run form, not a choice between a date and "None"
+        schema={"anyOf": [{"type": "string", "format": "date"}], "format": "date"},
+    ),
 ) -> State[BuildResult]:
     """Build one edition's report from the files departments dropped.
 
     Ends in a Completed state named by the outcome; a plain call returns the BuildResult.
     """
     paths = Paths(inputs=Path(inputs), outputs=Path(outputs), year=year)
+    if not paths.edition_config.is_file():
+        return missing_edition(paths)
     # One build of an edition at a time: a second one waits for the first to finish.
     with edition_lock(paths.output_dir):
         result = _build(paths, draft, archive, strict, settle_seconds, today or dt.date.today())
     return final_state(result)
+
+
+def missing_edition(paths: Paths) -> State[BuildResult]:
+    """A year without rapport.yaml: said in Swedish, with how to start the edition."""
+    error = (
+        f"utgåvan {paths.year} finns inte: {paths.edition_config} saknas. Starta den med "
+        f"`agenda2030 new-edition --year {paths.year} --from {paths.year - 1}` "
+        f"(med --with-texts för att ta med förra årets texter)"
+    )
+    get_run_logger().warning("Ingen rapport publicerades: %s", error)
+    result = BuildResult(None, [], [], error=error)
+    return Completed(
+        name=NOT_PUBLISHED, message=f"Ingen rapport publicerades: {error}", data=result
+    )
 
 
 def final_state(result: BuildResult) -> State[BuildResult]:
@@ -269,7 +314,7 @@ def _build(
         )
         for dropped in submissions
     ]
-    checked = check_edition([future.result() for future in futures])
+    checked = check_edition([future.result() for future in futures], edition)
     from_cache = [
         dropped.relative
         for dropped, future in zip(submissions, futures, strict=True)
@@ -278,6 +323,12 @@ def _build(
     lap("validate")
 
     inputs = manifest_inputs(files, config)
+    contacts_before = earlier_contacts(paths.outputs, paths.year)
+
+    def chase(items: list[FileOutcome], status: Completeness, checked: list[Checked]):
+        found = owed(edition, status, items, contacts_of_submissions(checked), contacts_before)
+        warn_people(get_run_logger(), items, found, status)
+        return found
 
     def not_published(error: str, checked: list[Checked]) -> BuildResult:
         # The receipt alone is published (departments need it); the previous PDF, its HTML and
@@ -288,7 +339,15 @@ def _build(
         publish_task(out, receipt_files(edition, items, status, build))
         receipt_artifacts(edition, items, status)
         return BuildResult(
-            None, files, checked, items, status, error=error, timings=timings, from_cache=from_cache
+            None,
+            files,
+            checked,
+            items,
+            status,
+            error=error,
+            timings=timings,
+            from_cache=from_cache,
+            owed=chase(items, status, checked),
         )
 
     if strict and (reasons := strict_reasons(outcomes(files, checked, edition), edition, today)):
@@ -313,11 +372,16 @@ def _build(
         return not_published("strikt bygge: " + "; ".join(reasons), checked)
     names = OutputNames(paths.year, draft)
     report_files, build = report_outputs(names, rendered, inputs, dict(timings))
+    # What changed since the previous published build: its contents are read before this
+    # build's replace them, and both go out in the same swap as the PDF.
+    changes, changed_files = contents_files(
+        edition, report, rendered.page_count, previous_contents(out), contacts_before
+    )
     # The variant's PDF and its archive copy are this build's to replace: an archive copy it
     # does not make again goes to arkiv/ rather than stay beside a PDF it does not belong to.
     publish_task(
         out,
-        report_files | receipt_files(edition, items, status, build),
+        report_files | receipt_files(edition, items, status, build) | changed_files,
         (names.pdf, names.archive_pdf),
     )
     lap("publish")
@@ -329,6 +393,7 @@ def _build(
         markdown=f"Rapporten publicerades: `{pdf}` ({rendered.page_count} sidor).",
         description="Den publicerade rapporten",
     )
+    link_artifacts(paths, pdf, draft, changes)
     return BuildResult(
         pdf,
         files,
@@ -338,4 +403,6 @@ def _build(
         timings=timings,
         archive_pdf=archive_pdf,
         from_cache=from_cache,
+        owed=chase(items, status, checked),
+        changes_summary=changes.summary if changes else None,
     )

@@ -162,3 +162,27 @@ def overall(results: list[EditionOutcome]) -> str:
 def summary(results: list[EditionOutcome]) -> str:
     published = sum(outcome.pdf is not None for outcome in results)
     return f"{published} av {len(results)} utgåvor publicerades"
+
+
+def _is_daemonic() -> bool:
+    import multiprocessing
+
+    return multiprocessing.current_process().daemon
+
+
+def daemonic_workers(address: str, timeout: float = 30) -> list[str]:
+    """The workers of the cluster at ``address`` whose processes are daemons: a build there
+    cannot start its typesetting processes. Asked before any edition starts."""
+    from distributed import Client
+
+    with Client(address, timeout=timeout) as client:
+        answers = client.run(_is_daemonic)
+    return sorted(worker for worker, daemonic in answers.items() if daemonic)
+
+
+DAEMONIC_ADVICE = (
+    "Fel: Dask-arbetarna {workers} körs som daemonprocesser och kan därför inte starta "
+    "sättningens egna processer; ingen utgåva har startats. Starta arbetarna med miljövariabeln "
+    "DASK_DISTRIBUTED__WORKER__DAEMON=False (t.ex. `DASK_DISTRIBUTED__WORKER__DAEMON=False "
+    "dask worker {address}`), eller med `dask worker --no-nanny {address}`."
+)

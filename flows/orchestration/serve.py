@@ -13,6 +13,7 @@
   never asks for a new build while its previous one of that edition is still running.
 """
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
@@ -24,6 +25,8 @@ from prefect.schedules import Cron
 
 from flows.orchestration.build import build_report
 from flows.orchestration.watch import DropFolderWatcher
+from flows.publish import OutputNames
+from flows.receipt.outcomes import FileStatus
 from flows.settings import DEFAULT_SETTLE_SECONDS
 
 DEPLOYMENT = "build-report"
@@ -74,23 +77,46 @@ def deployment(options: ServeOptions) -> RunnerDeployment:
 
 
 class DraftTrigger:
-    """Starts draft builds through the deployment and remembers the last one per edition."""
+    """Starts draft builds through the deployment and remembers the last one per edition.
 
-    def __init__(self, name: str = FULL_NAME, tags: tuple[str, ...] = ("agenda2030",)):
+    The watcher asks once the files have been still for ``stable_seconds``; the build then
+    must not call them pending, so its settle time is at most that long."""
+
+    def __init__(
+        self,
+        name: str = FULL_NAME,
+        tags: tuple[str, ...] = ("agenda2030",),
+        settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+        stable_seconds: float = 120.0,
+        outputs: Path | None = None,
+    ):
         self.name = name
         self.tags = [*tags, "bevakning"]
         self.last: dict[int, UUID] = {}
+        self.settle_seconds = min(settle_seconds, stable_seconds)
+        self.outputs = outputs
 
     def __call__(self, year: int) -> None:
         run = run_deployment(
             self.name,
-            parameters={"year": year, "draft": True},
+            parameters={"year": year, "draft": True, "settle_seconds": self.settle_seconds},
             timeout=0,  # do not wait: the served runner picks it up
             tags=self.tags,
             flow_run_name=f"utkast-{year}-bevakning",
         )
         self.last[year] = run.id
         print(f"Filerna för {year} har ändrats: ett utkast byggs (körning {run.id}).", flush=True)
+
+    def has_pending(self, year: int) -> bool:
+        """Whether the last build's receipt counts files that were still being written."""
+        if self.outputs is None:
+            return False
+        receipt = Path(self.outputs) / str(year) / OutputNames.receipt
+        try:
+            counts = json.loads(receipt.read_text("utf-8")).get("antal", {})
+        except (OSError, ValueError):
+            return False
+        return bool(counts.get(str(FileStatus.PENDING)))
 
     def is_busy(self, year: int) -> bool:
         if year not in self.last:
@@ -104,11 +130,17 @@ def serve_deployment(options: ServeOptions) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM)."""
     watcher = None
     if options.watch:
-        trigger = DraftTrigger(tags=options.tags)
+        trigger = DraftTrigger(
+            tags=options.tags,
+            settle_seconds=options.settle_seconds,
+            stable_seconds=options.stable_seconds,
+            outputs=options.outputs,
+        )
         watcher = DropFolderWatcher(
             options.inputs,
             on_stable=trigger,
             is_busy=trigger.is_busy,
+            has_pending=trigger.has_pending,
             stable_seconds=options.stable_seconds,
             poll_seconds=options.poll_seconds,
         ).start()

@@ -125,3 +125,10 @@ def _settings(api_url: str):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     return temporary_settings({PREFECT_API_URL: api_url})
+
+
+def drain_logs() -> None:
+    """Send the log lines still queued (the warnings for people) while the server is up."""
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)

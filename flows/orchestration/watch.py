@@ -51,6 +51,8 @@ def editions(inputs: Path) -> dict[int, Path]:
 class DropFolderWatcher:
     """Calls ``on_stable(year)`` once an edition changed and then stayed unchanged for
     ``stable_seconds``, unless ``is_busy(year)``: then it waits and calls after the build.
+    When a finished build left files pending (``has_pending(year)``: still being written
+    when it read them), it calls once more for the same files.
 
     What is there when the watcher starts counts as already built.
     """
@@ -60,6 +62,7 @@ class DropFolderWatcher:
         inputs: Path,
         on_stable: Callable[[int], None],
         is_busy: Callable[[int], bool] = lambda year: False,
+        has_pending: Callable[[int], bool] = lambda year: False,
         stable_seconds: float = 120.0,
         poll_seconds: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
@@ -67,6 +70,8 @@ class DropFolderWatcher:
         self.inputs = inputs
         self.on_stable = on_stable
         self.is_busy = is_busy
+        self.has_pending = has_pending
+        self._rechecked: dict[int, Signature] = {}  # built again for pending files, once
         self.stable_seconds = stable_seconds
         self.poll_seconds = poll_seconds
         self.clock = clock
@@ -93,7 +98,9 @@ class DropFolderWatcher:
             if signature != seen:
                 self._seen[year] = (signature, now)
                 continue  # still changing (or just changed): wait for it to settle
-            if signature == self._built.get(year) or now - since < self.stable_seconds:
+            if signature == self._built.get(year) and not self._left_pending(year, signature):
+                continue
+            if now - since < self.stable_seconds:
                 continue
             if self.is_busy(year):
                 continue  # the running build may not have seen these files; ask again after it
@@ -105,6 +112,18 @@ class DropFolderWatcher:
             self._built[year] = signature
             asked.append(year)
         return asked
+
+    def _left_pending(self, year: int, signature: Signature) -> bool:
+        """The finished build of these very files left some pending: build them once more."""
+        if self._rechecked.get(year) == signature or self.is_busy(year):
+            return False
+        try:
+            pending = self.has_pending(year)
+        except Exception:  # the receipt may be mid-swap: look again next poll
+            return False
+        if pending:
+            self._rechecked[year] = signature
+        return pending
 
     def run(self) -> None:
         while not self._stop.is_set():

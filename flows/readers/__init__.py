@@ -22,8 +22,8 @@ def read_submission(name: str, content: bytes, folder: str = "") -> RawSubmissio
         from flows.readers.word import read_docx
 
         if suffix in WORD_SUFFIXES:  # macro-enabled and old formats are refused with a reason
-            raw, images = read_docx(name, content, folder)
-            return replace(raw, images=images)
+            raw, images, notes = read_docx(name, content, folder)
+            return _with_notes(replace(raw, images=images), notes)
         if suffix in EXCEL_SUFFIXES:
             return read_xlsx_submission(name, content, folder)
         return read_kolada_json(name, content, folder)
@@ -34,3 +34,6 @@ def read_submission(name: str, content: bytes, folder: str = "") -> RawSubmissio
     raise ReadError("unsupported_format", suffix=f".{suffix}" if suffix else "(ingen)")
 
 
+def _with_notes(raw: RawSubmission, notes: list[ReadError]) -> RawSubmission:
+    """The reader's notes (what was left out or changed), for the receipt."""
+    return replace(raw, notes=tuple(notes)) if notes else raw

@@ -139,11 +139,31 @@ def _open(content: bytes) -> Any:
 
 
 def _figure_sheet(workbook: Any) -> Any:
-    for sheet in workbook.worksheets:
-        if sheet.title.casefold() != SETTINGS_SHEET.casefold():
-            sheet.reset_dimensions()  # some writers record wrong dimensions; read all rows
+    """The key-figure sheet: the first visible sheet with a 'Nyckeltal' header, so a 'Läs
+    mig' sheet or a hidden helper sheet before it does not matter. Without one, the first
+    visible sheet (whose message then says what its header lacks)."""
+    visible = [
+        sheet
+        for sheet in workbook.worksheets
+        if sheet.title.casefold() != SETTINGS_SHEET.casefold()
+        and getattr(sheet, "sheet_state", "visible") == "visible"
+    ]
+    for sheet in visible:
+        sheet.reset_dimensions()  # some writers record wrong dimensions; read all rows
+        if _has_header(sheet):
             return sheet
+    if visible:
+        return visible[0]
     raise office_error("no_sheet")
+
+
+def _has_header(sheet: Any) -> bool:
+    for number, cells in _rows(sheet):
+        if "nyckeltal" in {_normal(t) for t in (_text(c.value) for c in cells) if t}:
+            return True
+        if number >= HEADER_SEARCH_ROWS:
+            return False
+    return False
 
 
 def _rows(sheet: Any) -> Any:
@@ -369,7 +389,8 @@ def _year(value: Any) -> Any:
 def _number(value: Any) -> Any:
     """A number, None for an empty cell (missing, never 0), or the text for pydantic to name.
 
-    Text like '86,4' or '1 234,5' (a number typed as text, Swedish style) is read as a number.
+    Text like '86,4', '61,5 %' or '1 234,5' (a number typed as text, Swedish style) is read
+    as a number.
     """
     if value is None or isinstance(value, bool):
         return value
@@ -377,6 +398,7 @@ def _number(value: Any) -> Any:
         return float(value)
     text = str(value).strip()
     compact = re.sub(r"[\s\u00a0\u202f]", "", text).replace("−", "-").replace(",", ".")
+    compact = compact.removesuffix("%")  # '61,5 %': the unit is in the Enhet column
     if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", compact):
         return float(compact)
     return text

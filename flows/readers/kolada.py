@@ -16,11 +16,17 @@ Optional keys: "rubrik" (default: the name), "id", "under", "ordning" (as in the
 holds several; "kommun": the municipality code, when it holds several; "målvärde",
 "riktning" (högre/lägre) and "källa" (default "Kolada").
 
-A value that is null, or whose status is "Missing", is missing (None), never 0.
+A response saved straight from the API (a bare ``{"values": […]}``, v2 or v3) is read
+too: the department is the folder it lies in, and the file's name gives the goal, the name
+and the unit: ``mal-04 Behöriga till yrkesprogram (procent).json`` (docs/lamna-bidrag.md).
+
+A value that is null, or whose status is "Missing", is missing (None), never 0; a v3 value
+marked ``isdeleted`` is not used. Any page of a paged answer but a whole one is refused.
 """
 
 import difflib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,8 +38,11 @@ FIGURE_KEYS = ["namn", "enhet", "målvärde", "riktning", "källa"]
 CHOICE_KEYS = ["kön", "kolada", "kommun"]
 REQUIRED = ["namn", "enhet", "kolada_svar"]
 ALLOWED = PASSED_THROUGH + FIGURE_KEYS + CHOICE_KEYS + ["kolada_svar"]
-# Keys a paged Kolada response uses to point at the next page (v1/v2 and v3).
-_NEXT_PAGE = ("next_page", "next_url", "next")
+# Keys a paged Kolada response uses to point at another page (v2 and v3): an answer with
+# either is one page of several, the last page too.
+_NEXT_PAGE = ("next_page", "next_url", "next", "previous_page", "previous_url", "previous")
+# 'mal-04 Behöriga till yrkesprogram (procent)': goal, name, unit.
+_BARE_NAME = re.compile(r"m[aå]l[\s_-]*(\d{1,2})[\s_-]+(.+?)\s*\(([^()]+)\)\s*", re.IGNORECASE)
 
 
 class _DuplicateKey(Exception):
@@ -47,7 +56,7 @@ def read_kolada_json(name: str, content: bytes, folder: str) -> RawSubmission:
     """
     wrapper = _load(decode(content))
     if "kolada_svar" not in wrapper and "values" in wrapper:
-        raise office_error("kolada_bare")
+        wrapper = _from_file_name(name, folder, wrapper)
     for key in wrapper:
         if key not in ALLOWED:
             raise _unknown_key(key)
@@ -82,6 +91,22 @@ def read_kolada_json(name: str, content: bytes, folder: str) -> RawSubmission:
     return RawSubmission(data, key_places=places)
 
 
+def _from_file_name(name: str, folder: str, response: dict[str, Any]) -> dict[str, Any]:
+    """A bare response as the wrapper it stands for: department from the folder, goal, name
+    and unit from the file's name."""
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    match = _BARE_NAME.fullmatch(stem)
+    if match is None:
+        raise office_error("kolada_bare_name", name=name.rsplit("/", 1)[-1])
+    return {
+        "förvaltning": folder,
+        "mål": int(match[1]),
+        "namn": match[2].strip(),
+        "enhet": match[3].strip(),
+        "kolada_svar": response,
+    }
+
+
 def kolada_values(
     response: Any,
     *,
@@ -111,7 +136,11 @@ def kolada_values(
         year = _period(entry["period"])
         if year in values:
             raise office_error("kolada_duplicate_period", year=year)
-        rows = [v for v in entry["values"] if isinstance(v, dict) and v.get("gender") == gender]
+        rows = [
+            v
+            for v in entry["values"]
+            if isinstance(v, dict) and v.get("gender") == gender and not v.get("isdeleted")
+        ]
         has_gender = has_gender or bool(rows)
         values[year] = _value(rows[0], year) if rows else None
     if not has_gender:

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ValidationError
 
 from flows.readers.raw import RawSubmission
 from schemas import Problem, Submission
-from schemas.messages import key_path, swedish_message
+from schemas.messages import PROJECT_MESSAGES, key_path, swedish_message
 
 
 def problems_from(
@@ -22,13 +22,21 @@ def problems_from(
             message = unknown_key_message(model, loc)
         elif item["type"] == "missing":
             message = f"nyckeln '{loc[-1]}' saknas men måste finnas"
+        elif loc == ("förvaltning",) and item["type"] == "string_pattern_mismatch" and "/" in file:
+            # A name ('kultur och fritid') where the folder's id belongs.
+            message = PROJECT_MESSAGES["department_not_an_id"].format(
+                value=item.get("input"), folder=file.split("/", 1)[0]
+            )
         # A missing key has no line of its own: point at its parent, or the file's first key.
         where = loc[:-1] if item["type"] == "missing" else loc
         line = raw.line_of(where) if where else _first_line(raw)
+        code = item["type"]
+        if loc == ("förvaltning",) and code == "string_pattern_mismatch" and "/" in file:
+            code = "department_not_an_id"
         problems.append(
             Problem(
                 file=file,
-                code=item["type"],
+                code=code,
                 message=message,
                 line=line,
                 key=key_path(loc) if loc else None,

@@ -23,6 +23,9 @@ class RawSubmission:
     text_line: int = 1  # the line the Markdown body starts on
     key_places: dict[KeyPath, str] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)  # embedded, by edition-relative path
+    # What the reader left out or changed (a Word comment, a decorative picture): for the
+    # receipt, never a reason to refuse the file.
+    notes: tuple["ReadError", ...] = ()
 
     def line_of(self, loc: KeyPath) -> int | None:
         """The line of the deepest key of ``loc`` that the file has."""

@@ -52,9 +52,32 @@ def read_yaml(text: str) -> RawSubmission:
     return RawSubmission(data, key_lines, text_line=key_lines.get(("text",), 1))
 
 
+# A value wrapped in typographic quotes, as Word and phones write them: ”Simskola: för alla”.
+_CURLY_QUOTED = re.compile(r"^(\s*[^\s#:][^:]*?:[ \t]+)[”“„](.*)[”“][ \t]*(#.*)?$")
+# A key written without the space after its colon: 'ordning:10'.
+_NO_SPACE = re.compile(r"^\s*([a-zåäöA-ZÅÄÖ_]+):([^\s/].*)$")
+
+
+def as_a_person_means(text: str) -> str:
+    """YAML as people type it: a value in typographic quotes is quoted (the quotes are not
+    part of the heading), and a decimal comma inside a flow mapping ('{2024: 84,5}') is a
+    decimal point. Line numbers stay as they were."""
+    lines = []
+    for line in text.split("\n"):
+        quoted = _CURLY_QUOTED.match(line)
+        if quoted:
+            inner = quoted[2].replace("\\", "\\\\").replace('"', '\\"')
+            line = f'{quoted[1]}"{inner}"' + (f" {quoted[3]}" if quoted[3] else "")
+        if "{" in line:
+            line = re.sub(r"\{[^{}]*\}", lambda m: re.sub(r"(?<=\d),(?=\d)", ".", m[0]), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def load_yaml_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     """Safe-load a YAML mapping; reject aliases and duplicate keys; map key paths to lines."""
     offset = first_line - 1
+    text = as_a_person_means(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -67,6 +90,11 @@ def load_yaml_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[
         _index_lines(node, (), key_lines, offset, seen_nodes=set())
         return loader.construct_document(node), key_lines
     except yaml.MarkedYAMLError as error:
+        for number, line in enumerate(text.split("\n"), start=first_line):
+            if (glued := _NO_SPACE.match(line)) and not line.lstrip().startswith("#"):
+                raise ReadError(
+                    "colon_without_space", line=number, key=glued[1], value=glued[2]
+                ) from None
         mark = error.problem_mark or error.context_mark
         raise ReadError(
             "yaml_syntax",
@@ -110,7 +138,8 @@ def _index_lines(
 
 _YAML_PROBLEMS = {
     "mapping values are not allowed": (
-        "ett kolon står där det inte får stå; sätt texten inom citattecken"
+        "ett kolon står där det inte får stå; sätt hela värdet inom raka citattecken, "
+        'till exempel rubrik: "Simskola: för alla"'
     ),
     "could not find expected ':'": "ett kolon saknas efter nyckeln",
     "found character '\\t' that cannot start any token": "tabbtecken är inte tillåtna; använd mellanslag",

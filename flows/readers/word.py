@@ -15,13 +15,21 @@ XML is parsed only by python-docx, whose lxml parser has ``resolve_entities=Fals
 import difflib
 import io
 import re
+import zipfile
 from typing import Any
 
 import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
-from flows.readers.raw import KeyPath, RawSubmission, office_error, shorten, unreadable_as
+from flows.readers.raw import (
+    KeyPath,
+    RawSubmission,
+    ReadError,
+    office_error,
+    shorten,
+    unreadable_as,
+)
 from flows.readers.word_markdown import (
     MarkdownConverter,
     Styles,
@@ -58,13 +66,16 @@ TEMPLATE_TEXT = "Skriv din text här. Ta bort den här raden och exempelrubriken
 TEMPLATE_TEXTS = frozenset({TEMPLATE_HEADING, TEMPLATE_TEXT})
 
 
-def read_docx(name: str, content: bytes, folder: str) -> tuple[RawSubmission, dict[str, bytes]]:
+def read_docx(
+    name: str, content: bytes, folder: str
+) -> tuple[RawSubmission, dict[str, bytes], list[ReadError]]:
     """Read a Word submission into raw data and the images it embeds.
 
     The images are returned as ``{'<folder>/<file name>/bild-<n>.<ext>': bytes}``: paths
     relative to the edition, like a dropped file's ``relative``, as if inside the document
     (``folder`` is the one the file lies in). No dropped file can have such a path, and two
     documents' pictures never share one. The Markdown refers to them relative to ``folder``.
+    Last come the notes for the receipt: what was left out or changed, located.
     """
     check_zip(name, content)
     document = _open(content)
@@ -77,13 +88,85 @@ def read_docx(name: str, content: bytes, folder: str) -> tuple[RawSubmission, di
     data, places = _read_key_table(body[first_table])
     converter = MarkdownConverter(document.part, styles, name, folder, TEMPLATE_TEXTS)
     data["text"] = converter.convert(body[first_table + 1 :])
-    return RawSubmission(data, key_places=places), converter.images
+    notes = converter.notes + _revision_notes(document)
+    return RawSubmission(data, key_places=places), converter.images, notes
+
+
+def _revision_notes(document: Any) -> list[ReadError]:
+    """Tracked changes are read as if accepted, and comments are left out: say so."""
+    body = document.element.body
+    inserted = sum(1 for _ in body.iter(qn("w:ins"), qn("w:moveTo")))
+    deleted = sum(1 for _ in body.iter(qn("w:del"), qn("w:moveFrom")))
+    comments = len({c.get(qn("w:id")) for c in body.iter(qn("w:commentRangeStart"))}) or len(
+        {c.get(qn("w:id")) for c in body.iter(qn("w:commentReference"))}
+    )
+    notes = []
+    if inserted or deleted:
+        notes.append(office_error("word_tracked_changes", inserted=inserted, deleted=deleted))
+    if comments:
+        notes.append(office_error("word_comments_left_out", count=comments))
+    return notes
 
 
 def _open(content: bytes) -> Any:
-    with unreadable_as("Word-dokument"):
-        # python-docx parses every XML part here, so a broken part fails here too.
-        return docx.Document(io.BytesIO(content))
+    strict = _is_strict(content)
+    if strict:
+        content = _as_transitional(content)
+    try:
+        with unreadable_as("Word-dokument"):
+            # python-docx parses every XML part here, so a broken part fails here too.
+            return docx.Document(io.BytesIO(content))
+    except ReadError:
+        if strict:
+            raise office_error("word_strict_unreadable") from None
+        raise
+
+
+# Word's "Strict Open XML" names the same elements in other namespaces; python-docx knows
+# only the usual ("transitional") ones, so a strict file is read with the names replaced.
+_STRICT_NAMESPACES = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": (
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/"
+    ),
+    b"http://purl.oclc.org/ooxml/drawingml/": b"http://schemas.openxmlformats.org/drawingml/2006/",
+}
+
+
+def _is_strict(content: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return b"purl.oclc.org/ooxml" in archive.read("_rels/.rels")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+
+
+def _as_transitional(content: bytes) -> bytes:
+    """The strict package with every XML part in the transitional namespaces (check_zip has
+    bounded what the members unpack to)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _STRICT_NAMESPACES.items():
+                    data = data.replace(strict, transitional)
+            target.writestr(member, data)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- the key table

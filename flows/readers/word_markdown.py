@@ -19,11 +19,14 @@ from typing import Any
 from urllib.parse import quote
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.parts.document import DocumentPart
 from lxml import etree
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
-from flows.readers.raw import office_error, shorten
+from flows.readers.raw import ReadError, office_error, shorten
 
 IMAGE_FORMATS = {"png": "png", "jpg": "jpg", "jpeg": "jpg"}
 
@@ -168,8 +171,17 @@ class MarkdownConverter:
         self._paragraphs = 0
         self._tables = 1  # the key table is table 1
         self._place = ""
+        self._last_text = ""  # the last paragraph with text, to place those without
+        self._boxes: list[str] = []  # text boxes met in the paragraph being read
+        self._footnotes: list[str] = []  # the notes' Markdown definitions, in order
+        self.notes: list[ReadError] = []  # what was left out or changed, for the receipt
 
     def convert(self, blocks: list[etree._Element]) -> str:
+        """The blocks as Markdown, with the footnotes' texts after them."""
+        markdown = self._convert(blocks)
+        return "\n\n".join(p for p in (markdown, *self._footnotes) if p)
+
+    def _convert(self, blocks: list[etree._Element]) -> str:
         out: list[str] = []
         list_lines: list[str] = []
         widths: list[int] = []  # marker width per list level, for nested indentation
@@ -201,11 +213,13 @@ class MarkdownConverter:
 
     def _paragraph(self, paragraph: etree._Element) -> tuple[str, tuple[int, str] | None]:
         """The paragraph's Markdown and, for a list item, (level, marker)."""
-        if not plain_text(paragraph).strip() and not _has_object(paragraph):
+        text = plain_text(paragraph).strip()
+        if not text and not _has_content(paragraph):
             return "", None
         self._paragraphs += 1
-        self._place = f"stycke {self._paragraphs}"
-        text = plain_text(paragraph).strip()
+        self._place = _quoted_place(text, "stycket", self._after())
+        if text:
+            self._last_text = text
         if text in self.forbidden_texts:
             raise office_error("template_text_left", place=self._place, snippet=shorten(text))
         spans = self._spans(paragraph)
@@ -216,8 +230,15 @@ class MarkdownConverter:
             heading = _render(plain).strip()
             if heading:
                 return "#" * min(6, level + 2) + " " + heading, None
-        markdown = _escape_line_starts(_trim_breaks(_render(spans)))
+        rendered, dropped = _render_checked(spans)
+        if dropped:
+            self._note("word_formatting_dropped")
+        markdown = _escape_line_starts(rendered.strip())
         item = self._list_item(paragraph, chain)
+        boxes, self._boxes = self._boxes, []
+        if boxes:
+            quoted = "\n>\n".join(_quoted_block(box) for box in boxes)
+            markdown = f"{markdown}\n\n{quoted}" if markdown else quoted
         return markdown, item
 
     def _list_item(self, paragraph: etree._Element, chain: list[str]) -> tuple[int, str] | None:
@@ -229,31 +250,37 @@ class MarkdownConverter:
             level = _small_number(written_level, default=0, most=8)
             if num_id in (None, "0"):
                 return None
-            fmt = self._number_format(num_id, level)
+            fmt, shown = self._number_format(num_id, level)
             if fmt == "none":
                 return None
             bullet = fmt == "bullet" if fmt else not _is_numbered_style(style_match)
-            return min(level, 8), "- " if bullet else "1. "
+            check = _check_box(shown) if bullet else None
+            return min(level, 8), f"- {check} " if check else "- " if bullet else "1. "
         if style_match:
             level = int(style_match[2]) - 1 if style_match[2] else 0
             return max(level, 0), "1. " if _is_numbered_style(style_match) else "- "
         return None
 
-    def _number_format(self, num_id: str, level: int) -> str | None:
+    def _number_format(self, num_id: str, level: int) -> tuple[str | None, str]:
+        """The numbering's format ('bullet', 'decimal', …) and the bullet it shows."""
         if not (num_id.isascii() and num_id.isdecimal()):
-            return None
+            return None, ""
         try:
             numbering = self.part.numbering_part.element
         except (KeyError, NotImplementedError):
-            return None
+            return None, ""
         abstract = numbering.xpath(f'./w:num[@w:numId="{int(num_id)}"]/w:abstractNumId/@w:val')
         if not abstract or not (str(abstract[0]).isascii() and str(abstract[0]).isdecimal()):
-            return None
-        formats = numbering.xpath(
-            f'./w:abstractNum[@w:abstractNumId="{int(abstract[0])}"]'
-            f'/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val'
+            return None, ""
+        levels = numbering.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{int(abstract[0])}"]/w:lvl[@w:ilvl="{level}"]'
         )
-        return str(formats[0]) if formats else None
+        if not levels:
+            return None, ""
+        fmt = _val(levels[0].find(qn("w:numFmt")))
+        shown = _val(levels[0].find(qn("w:lvlText"))) or ""
+        font = levels[0].find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        return fmt, symbol_text(font.get(qn("w:ascii"), "") if font is not None else "", shown)
 
     # -- runs
 
@@ -278,13 +305,21 @@ class MarkdownConverter:
                 elif tag in _TRANSPARENT or tag == qn("w:sdt"):
                     walk(child, href)
                 elif tag in (f"{{{_MATH}}}oMath", f"{{{_MATH}}}oMathPara"):
-                    raise office_error("unsupported_object", place=self._place, what="en formel")
+                    # An equation as its linear text: 'a^2 + b^2 = c^2', '(1)/(2)'.
+                    spans.append(_Span(math_text(child), href=href))
 
         def run(element: etree._Element, href: str | None) -> None:
             properties = element.find(qn("w:rPr"))
             style = _val(properties.find(qn("w:rStyle"))) if properties is not None else None
             bold = self._toggle(properties, style, "w:b")
             italic = self._toggle(properties, style, "w:i")
+            fonts = properties.find(qn("w:rFonts")) if properties is not None else None
+            font = fonts.get(qn("w:ascii"), "") if fonts is not None else ""
+            run_content(element, bold, italic, font, href)
+
+        def run_content(
+            element: etree._Element, bold: bool, italic: bool, font: str, href: str | None
+        ) -> None:
             for child in element:
                 tag = child.tag
                 if tag == qn("w:fldChar"):
@@ -301,15 +336,28 @@ class MarkdownConverter:
                 elif fields and not fields[-1]["result"]:
                     continue  # a field's code, not its visible result
                 elif tag == qn("w:t"):
-                    spans.append(_Span(child.text or "", bold, italic, href))
+                    text = self._visible(symbol_text(font, child.text or ""))
+                    spans.append(_Span(text, bold, italic, href))
+                elif tag == qn("w:sym"):
+                    # A symbol inserted with Infoga > Symbol: a font and a character code.
+                    code = _small_hex(child.get(qn("w:char")))
+                    text = symbol_text(child.get(qn("w:font"), ""), chr(code) if code else "")
+                    spans.append(_Span(self._visible(text), bold, italic, href))
                 elif tag in (qn("w:tab"), qn("w:noBreakHyphen")):
                     spans.append(_Span(" " if tag == qn("w:tab") else "-", bold, italic, href))
                 elif tag in (qn("w:br"), qn("w:cr")):
                     if child.get(qn("w:type")) not in ("page", "column"):
                         spans.append(_Span("\n", kind="break"))
                 elif tag in (qn("w:footnoteReference"), qn("w:endnoteReference")):
-                    raise office_error("footnote", place=self._place)
-                elif tag in (qn("w:drawing"), qn("w:pict"), f"{{{_MC}}}AlternateContent"):
+                    spans.append(_Span(self._footnote(child), kind="markdown"))
+                elif tag == f"{{{_MC}}}AlternateContent":
+                    if any(e.tag in (qn("w:drawing"), qn("w:pict")) for e in child.iter()):
+                        spans.append(_Span(self._object(child), href=href, kind="markdown"))
+                    else:  # an emoji or symbol Word offers in two forms: the plain one
+                        fallback = child.find(f"{{{_MC}}}Fallback")
+                        if fallback is not None:
+                            run_content(fallback, bold, italic, font, href)
+                elif tag in (qn("w:drawing"), qn("w:pict")):
                     spans.append(_Span(self._object(child), href=href, kind="markdown"))
                 elif tag in (qn("w:object"), qn("w:embeddedObject")):
                     raise office_error(
@@ -337,7 +385,21 @@ class MarkdownConverter:
     # -- images
 
     def _object(self, element: etree._Element) -> str:
-        """A drawing, legacy VML picture or alternate content -> an image in Markdown."""
+        """A drawing, legacy VML picture or alternate content -> an image in Markdown; a text
+        box is kept as a boxed paragraph after its paragraph; a picture marked decorative in
+        Word and a shape without text are left out, and the receipt says so."""
+        box = next(element.iter(qn("w:txbxContent")), None)  # the modern choice comes first
+        if box is not None:
+            return self._text_box(box)
+        if _is_decorative(element):
+            self._image_count += 1
+            self._note("word_decorative_left_out", number=self._image_count)
+            return ""
+        graphic = next(element.iter(qn("a:graphicData")), None)
+        uri = graphic.get("uri") if graphic is not None else None
+        if uri in _SHAPE_URIS and next(element.iter(qn("a:blip")), None) is None:
+            self._note("word_shape_left_out")
+            return ""
         if element.tag == f"{{{_MC}}}AlternateContent":
             # Word offers a modern choice and a fallback; the choice's drawing is the picture.
             drawing = next(element.iter(qn("w:drawing")), None)
@@ -404,6 +466,61 @@ class MarkdownConverter:
         shown_title = f' "{title}"' if title else ""
         return f"![{_escape(alt)}]({quote(name)}{shown_title})"
 
+    def _after(self) -> str:
+        """Where a paragraph without text stands: after the last one with text."""
+        if self._last_text:
+            return f"stycket efter '{shorten(self._last_text, 30)}'"
+        return "första stycket efter tabell 1"
+
+    def _text_box(self, box: etree._Element) -> str:
+        place, boxes = self._place, self._boxes
+        self._boxes = []
+        markdown = self._convert(list(blocks(box)))
+        self._place, self._boxes = place, boxes + ([markdown] if markdown.strip() else [])
+        return ""
+
+    # -- footnotes, notes and characters
+
+    def _footnote(self, reference: etree._Element) -> str:
+        """'[^3]' for a footnote or endnote reference; its text becomes a definition."""
+        endnote = reference.tag == qn("w:endnoteReference")
+        note = self._note_element(endnote, reference.get(qn("w:id"), ""))
+        if note is None:
+            return ""
+        place = self._place
+        self._place = f"{place}, i fotnoten"
+        paragraphs = [_render(self._spans(p)).strip() for p in note.iter(qn("w:p"))]
+        self._place = place
+        text = " ".join(" ".join(p.split("\n")) for p in paragraphs if p)
+        if not text:
+            return ""
+        number = len(self._footnotes) + 1
+        self._footnotes.append(f"[^{number}]: {text}")
+        return f"[^{number}]"
+
+    def _note_element(self, endnote: bool, note_id: str) -> etree._Element | None:
+        reltype = RT.ENDNOTES if endnote else RT.FOOTNOTES
+        try:
+            part = self.part.part_related_by(reltype)
+        except KeyError:
+            return None
+        root = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        tag = qn("w:endnote") if endnote else qn("w:footnote")
+        return next((n for n in root.iter(tag) if n.get(qn("w:id")) == note_id), None)
+
+    def _note(self, code: str, **context: object) -> None:
+        self.notes.append(office_error(code, place=self._place, **context))
+
+    def _visible(self, text: str) -> str:
+        """Word text with its symbol-font characters made real; one that cannot be is refused
+        here, naming it, rather than printed as a box."""
+        for char in text:
+            if "\ue000" <= char <= "\uf8ff":
+                raise office_error(
+                    "word_private_character", place=self._place, character=f"U+{ord(char):04X}"
+                )
+        return text.translate(_LOOKALIKES)
+
     # -- tables
 
     def _table(self, table: etree._Element) -> str:
@@ -413,7 +530,11 @@ class MarkdownConverter:
         ):
             cells: list[str] = []
             for cell in (c for c in row.iter(qn("w:tc")) if owning_table(c) is table):
-                self._place = f"tabell {self._tables}, rad {row_number}"
+                self._place = _quoted_place(
+                    plain_text(cell).strip(),
+                    f"tabell {self._tables}, cellen",
+                    f"tabell {self._tables}, rad {row_number}",
+                )
                 cells.append(self._cell(cell))
                 span = _val(cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}"))
                 cells.extend([""] * (_small_number(span, default=1, most=MAX_COLUMNS) - 1))
@@ -444,6 +565,169 @@ _WHAT_SHAPE = "en figur, en form eller en textruta"
 def _has_object(paragraph: etree._Element) -> bool:
     tags = {qn("w:drawing"), qn("w:pict"), qn("w:object"), f"{{{_MC}}}AlternateContent"}
     return any(el.tag in tags for el in paragraph.iter())
+
+
+def _has_content(paragraph: etree._Element) -> bool:
+    """Whether a paragraph without plain text still shows something: a picture, a box, an
+    equation, a symbol or a footnote mark."""
+    shown = {
+        qn("w:sym"),
+        qn("w:footnoteReference"),
+        qn("w:endnoteReference"),
+        f"{{{_MATH}}}oMath",
+    }
+    return _has_object(paragraph) or any(el.tag in shown for el in paragraph.iter())
+
+
+def _quoted_place(text: str, where: str, fallback: str) -> str:
+    """Where a paragraph or cell is, by the start of its text, as a person finds it:
+    "stycket 'Västervik är medlem i …'"; without text, by its number."""
+    return f"{where} '{shorten(text, 30)}'" if text.strip() else fallback
+
+
+def _quoted_block(markdown: str) -> str:
+    """A text box's Markdown as a block quote, which the report shows as a boxed paragraph."""
+    return "\n".join(f"> {line}" if line else ">" for line in markdown.split("\n"))
+
+
+def _is_decorative(element: etree._Element) -> bool:
+    """Word's 'Markera som dekorativ': <adec:decorative val="1"/> in the drawing's docPr."""
+    return any(
+        etree.QName(e).localname == "decorative" and e.get("val") in ("1", "true")
+        for e in element.iter()
+        if isinstance(e.tag, str)
+    )
+
+
+_SHAPE_URIS = {
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
+}
+
+
+def _small_hex(text: str | None) -> int | None:
+    if not text or len(text) > 6:
+        return None
+    try:
+        return int(text, 16)
+    except ValueError:
+        return None
+
+
+# The Symbol font's characters 0x20-0x7E and 0xA0-0xFE as Unicode ('\0': none).
+_SYMBOL = (
+    " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼",
+    "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\0〉∫⌠⎮⌡⎞⎟⎠⎤⎥⎦⎫⎬⎭",
+)
+# The Wingdings characters departments meet: check boxes, ticks and bullets.
+_WINGDINGS = {
+    0x6F: "□",
+    0xA8: "□",
+    0x71: "❑",
+    0x76: "❖",
+    0x9F: "•",
+    0xA7: "▪",
+    0xD8: "➢",
+    0xFC: "✓",
+    0xFB: "✗",
+    0xFD: "⊠",
+    0xFE: "⊠",
+    0x4A: "☺",
+    0x4C: "☹",
+    0xE0: "→",
+}
+
+
+# Symbol fonts with tables of their own: only the characters listed above are known.
+_OTHER_SYMBOL_FONTS = ("wingdings", "webdings", "marlett", "mt extra", "zapf", "dingbats")
+
+
+def symbol_text(font: str, text: str) -> str:
+    """Characters written in a symbol font (Symbol, Wingdings) as the characters they show.
+
+    Word stores them as the font's own codes, often moved to the private-use area
+    (U+F020-U+F0FF); a private-use code in an ordinary font (Calibri) means the Symbol
+    font's. A code of another symbol font that is not known stays as it is (and is refused)."""
+    name = font.casefold()
+    other = name.startswith(_OTHER_SYMBOL_FONTS)
+    out = []
+    for char in text:
+        code = ord(char)
+        low = code - 0xF000 if 0xF020 <= code <= 0xF0FF else code
+        if name.startswith("wingdings") and low in _WINGDINGS:
+            out.append(_WINGDINGS[low])
+        elif other and low < 0x100:
+            out.append(chr(0xF000 + low))  # unknown: refused by the reader, naming it
+        elif name == "symbol" or code != low:
+            out.append(_symbol_char(low) or char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _symbol_char(code: int) -> str | None:
+    if 0x20 <= code <= 0x7E:
+        found = _SYMBOL[0][code - 0x20]
+    elif 0xA0 <= code <= 0xFE:
+        found = _SYMBOL[1][code - 0xA0]
+    else:
+        return None
+    return None if found == "\0" else found
+
+
+# Characters the report's fonts lack, as the look-alikes they have (Word's check boxes).
+_LOOKALIKES = str.maketrans({"☐": "□", "☒": "⊠"})
+_CHECK_BOXES = {"☐": "□", "☒": "⊠", "□": "□", "⊠": "⊠", "☑": "☑", "❑": "□"}
+
+
+def _check_box(shown: str) -> str | None:
+    """A check-list bullet ('☐', '☒', or Wingdings' box) as the character the report shows."""
+    return _CHECK_BOXES.get(shown.strip())
+
+
+def math_text(element: etree._Element) -> str:
+    """An Office Math equation as linear text: fractions '(a)/(b)', powers 'x^2', roots
+    '√(x)', everything else in reading order."""
+
+    def part(name: str, of: etree._Element) -> str:
+        found = of.find(f"{{{_MATH}}}{name}")
+        return math_text(found) if found is not None else ""
+
+    out = []
+    for child in element:
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if name == "t":
+            out.append(child.text or "")
+        elif name == "f":
+            out.append(f"({part('num', child)})/({part('den', child)})")
+        elif name == "sSup":
+            out.append(f"{part('e', child)}^{part('sup', child)}")
+        elif name == "sSub":
+            out.append(f"{part('e', child)}_{part('sub', child)}")
+        elif name == "rad":
+            out.append(f"√({part('e', child)})")
+        elif name == "nary":  # a sum or integral: '∑_(k=0)^n …'
+            sign = child.find(f"{{{_MATH}}}naryPr/{{{_MATH}}}chr")
+            shown = sign.get(f"{{{_MATH}}}val") if sign is not None else "∫"
+            lower, upper = part("sub", child), part("sup", child)
+            out.append(shown + (f"_({lower})" if lower else "") + (f"^({upper})" if upper else ""))
+            out.append(part("e", child))
+        elif name == "d":  # brackets around one or more parts
+            properties = child.find(f"{{{_MATH}}}dPr")
+            begin, end = "(", ")"
+            if properties is not None:
+                for tag, default in (("begChr", "("), ("endChr", ")")):
+                    found = properties.find(f"{{{_MATH}}}{tag}")
+                    value = found.get(f"{{{_MATH}}}val", default) if found is not None else default
+                    begin, end = (value, end) if tag == "begChr" else (begin, value)
+            inner = [math_text(e) for e in child.findall(f"{{{_MATH}}}e")]
+            out.append(begin + " ".join(inner) + end)
+        elif name.endswith("Pr") or name in ("ctrlPr",):
+            continue
+        else:
+            out.append(math_text(child))
+    return "".join(out)
 
 
 def _val(element: etree._Element | None) -> str | None:
@@ -491,6 +775,26 @@ def _escape_line_starts(markdown: str) -> str:
 
 
 def _render(spans: list[_Span]) -> str:
+    return _render_checked(spans)[0]
+
+
+def _render_checked(spans: list[_Span]) -> tuple[str, bool]:
+    """A paragraph's spans as inline Markdown that reads back as exactly the same text, and
+    whether formatting had to be given up for that.
+
+    Emphasis is written nested (italic around bold-italic, not two runs side by side), and
+    the result is parsed again: where CommonMark would not read the marks as Word meant them
+    (formatting that changes inside a word, next to punctuation), formatting inside words is
+    given up, and then all formatting, so that no '*' ever shows and no letter is lost."""
+    spans = _trim_break_spans(spans)
+    for dropped, attempt in enumerate((spans, _no_intraword_changes(spans), _unformatted(spans))):
+        markdown = _render_links(attempt)
+        if _reads_back(markdown, attempt):
+            return markdown, dropped > 0
+    return markdown, True  # unformatted text is escaped completely, so it always reads back
+
+
+def _render_links(spans: list[_Span]) -> str:
     out: list[str] = []
     for href, group in groupby(spans, key=lambda s: s.href):
         inner = _render_formatted(list(group))
@@ -502,26 +806,144 @@ def _render(spans: list[_Span]) -> str:
     return "".join(out)
 
 
+def _marks(span: _Span) -> tuple[str, ...]:
+    return (("**",) if span.bold else ()) + (("*",) if span.italic else ())
+
+
 def _render_formatted(spans: list[_Span]) -> str:
+    """Spans with their emphasis as a stack of open marks: a mark stays open while the next
+    spans keep it, the longer-lasting mark outside; spaces stay outside the marks."""
     out: list[str] = []
-    for (kind, bold, italic), group in groupby(spans, key=lambda s: (s.kind, s.bold, s.italic)):
-        items = list(group)
-        if kind == "break":
-            out.append("\\\n")  # a hard line break; several in a row count as one
+    stack: list[str] = []
+    for index, span in enumerate(spans):
+        if span.kind == "text" and not span.text.strip():
+            out.append(span.text)  # spaces keep the marks around them open
             continue
-        if kind == "markdown":
-            out.append("".join(s.text for s in items))
+        wanted = set(_marks(span)) if span.kind == "text" else set(stack)
+        keep = 0
+        while keep < len(stack) and stack[keep] in wanted:
+            keep += 1
+        if keep < len(stack):
+            _close(out, stack[keep:])
+            del stack[keep:]
+        opening = sorted(wanted - set(stack), key=lambda m: -_lasts(spans, index, m))
+        if span.kind == "break":
+            out.append("\\\n")
             continue
-        lead, core, trail = _split_space("".join(s.text for s in items))
-        marker = "***" if bold and italic else "**" if bold else "*" if italic else ""
-        out.append(f"{lead}{marker}{_escape(core)}{marker}{trail}" if core else lead + trail)
+        if span.kind == "markdown":
+            out.append(span.text)
+            continue
+        lead, core, trail = _split_space(span.text)
+        out.append(lead + "".join(opening) + _escape(core))
+        stack.extend(opening)
+        out.append(trail)
+    _close(out, stack)
     return "".join(out)
 
 
-def _trim_breaks(markdown: str) -> str:
-    """A line break at the very start or end of a paragraph would show as a backslash."""
-    markdown = re.sub(r"^(?:\s*\\\n)+", "", markdown.strip())
-    return re.sub(r"(?:\\\n\s*)+$", "", markdown).strip()
+def _close(out: list[str], marks: list[str]) -> None:
+    """Close ``marks`` (innermost last in the list) before any spaces that ended the text."""
+    if not marks:
+        return
+    text = "".join(out)
+    core = text.rstrip()
+    out[:] = [core + "".join(reversed(marks)) + text[len(core) :]]
+
+
+def _lasts(spans: list[_Span], start: int, mark: str) -> int:
+    """For how many spans from ``start`` on ``mark`` stays on."""
+    count = 0
+    for span in spans[start:]:
+        if span.kind == "text" and span.text.strip() and mark not in _marks(span):
+            break
+        count += 1
+    return count
+
+
+def _no_intraword_changes(spans: list[_Span]) -> list[_Span]:
+    """Formatting that starts or stops inside a word takes the formatting of the word's start."""
+    out: list[_Span] = []
+    for span in spans:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and span.kind == previous.kind == "text"
+            and span.text[:1].isalnum()
+            and previous.text[-1:].isalnum()
+        ):
+            span = replace(span, bold=previous.bold, italic=previous.italic)
+        out.append(span)
+    return out
+
+
+def _unformatted(spans: list[_Span]) -> list[_Span]:
+    return [replace(s, bold=False, italic=False) for s in spans]
+
+
+def _trim_break_spans(spans: list[_Span]) -> list[_Span]:
+    """A line break at the very start or end of a paragraph (Shift+Enter before Enter) is
+    nothing to show; several in a row are one."""
+    content = [
+        i for i, s in enumerate(spans) if s.kind != "break" and (s.kind != "text" or s.text.strip())
+    ]
+    if not content:
+        return []
+    kept: list[_Span] = []
+    for index, span in enumerate(spans):
+        if span.kind == "break":
+            if not content[0] < index < content[-1]:
+                continue
+            if any(s.kind == "break" for s in kept[-1:]):
+                continue
+        kept.append(span)
+    return kept
+
+
+_CHECKER = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+_CHECKER.validateLink = lambda url: True
+
+
+def _reads_back(markdown: str, spans: list[_Span]) -> bool:
+    """Whether ``markdown`` parses into the spans' text with the spans' formatting."""
+    wanted: list[tuple[str, bool, bool]] = []
+    for span in spans:
+        if span.kind == "text":
+            wanted += [(c, span.bold, span.italic) for c in span.text]
+        elif span.kind == "break":
+            wanted.append(("\n", False, False))
+    found: list[tuple[str, bool, bool]] = []
+    tokens = _CHECKER.parseInline(markdown)
+    depth = {"strong": 0, "em": 0}
+    for token in tokens[0].children or () if tokens else ():
+        kind = token.type
+        if kind in ("strong_open", "em_open"):
+            depth[kind[:-5]] += 1
+        elif kind in ("strong_close", "em_close"):
+            depth[kind[:-6]] -= 1
+        elif kind in ("text", "code_inline"):
+            bold, italic = depth["strong"] > 0, depth["em"] > 0
+            found += [(c, bold, italic) for c in token.content]
+        elif kind in ("hardbreak", "softbreak"):
+            found.append(("\n", False, False))
+    # A footnote mark reads as text here (the notes stand at the document's end).
+    shown = "".join(c for c, _, _ in found)
+    for mark in reversed(list(re.finditer(r"\[\^\d+\]", shown))):
+        del found[mark.start() : mark.end()]
+    return _comparable(found) == _comparable(wanted)
+
+
+def _comparable(chars: list[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool]]:
+    """Spaces collapsed and without formatting, as a reader of the PDF sees them."""
+    out: list[tuple[str, bool, bool]] = []
+    for char, bold, italic in chars:
+        if char.isspace():
+            if out and out[-1][0] != " ":
+                out.append((" ", False, False))
+            continue
+        out.append((char, bold, italic))
+    while out and out[-1][0] == " ":
+        out.pop()
+    return out
 
 
 def _split_space(text: str) -> tuple[str, str, str]:

@@ -66,15 +66,15 @@ def completeness(edition: Edition, items: list[FileOutcome], today: dt.date) -> 
     rows = []
     for department in edition.departments:
         own = [i for i in items if i.department == department.id]
-        delivered = {i.goal for i in own if i.status is FileStatus.ACCEPTED}
+        delivered = {i.goal for i in own if i.status.published}
         rejected = {i.goal for i in own if i.status is FileStatus.REJECTED and i.goal}
         cells = {}
         for goal in range(1, 18):
             expected = goal in department.goals
-            if goal in delivered:
-                cells[goal] = Cell.DELIVERED if expected else Cell.EXTRA
-            elif goal in rejected:
+            if goal in rejected:  # a rejected file needs mending even beside an accepted one
                 cells[goal] = Cell.REJECTED
+            elif goal in delivered:
+                cells[goal] = Cell.DELIVERED if expected else Cell.EXTRA
             else:
                 cells[goal] = Cell.MISSING if expected else Cell.NOT_EXPECTED
         pending = sum(1 for i in own if i.status is FileStatus.PENDING)
@@ -82,18 +82,36 @@ def completeness(edition: Edition, items: list[FileOutcome], today: dt.date) -> 
     return Completeness(deadline=edition.deadline, today=today, rows=rows)
 
 
+# In a terminal the faint dot of the web page is easy to miss: missing is a ring there.
+TERMINAL_SYMBOLS = SYMBOLS | {Cell.MISSING: "○"}
+
+
 def matrix_text(status: Completeness) -> str:
-    """The matrix for a terminal: one row per department, one column per goal."""
-    width = max(len(r.name) for r in status.rows)
-    header = " " * width + " " + "".join(f"{g:>3}" for g in range(1, 18))
+    """The matrix for a terminal: one row per department, one column per goal, with totals
+    (delivered of expected) per department and per goal."""
+    labels = [r.name for r in status.rows] + ["Levererat per mål"]
+    width = max(len(label) for label in labels)
+    header = " " * width + " " + "".join(f"{g:>3}" for g in range(1, 18)) + "   klart"
     lines = [header]
     for row in status.rows:
-        symbols = "".join(f"{SYMBOLS[row.cells[g]]:>3}" for g in range(1, 18))
+        symbols = "".join(f"{TERMINAL_SYMBOLS[row.cells[g]]:>3}" for g in range(1, 18))
+        expected = sum(1 for c in row.cells.values() if c not in (Cell.NOT_EXPECTED, Cell.EXTRA))
         note = f"  ({row.pending} väntar)" if row.pending else ""
-        lines.append(f"{row.name:<{width}} {symbols}{note}")
+        lines.append(
+            f"{row.name:<{width}} {symbols}   {row.count(Cell.DELIVERED)}/{expected}{note}"
+        )
+    per_goal = "".join(f"{_delivered_of_goal(status, g):>3}" for g in range(1, 18))
+    lines.append(f"{labels[-1]:<{width}} {per_goal}")
     lines.append("")
-    lines.append("✓ levererat   ✗ avvisat (se kvittot)   · saknas   + levererat utan att förväntas")
+    lines.append("✓ levererat   ✗ avvisat (se kvittot)   ○ saknas   + levererat utan att förväntas")
+    lines.append(
+        "Siffrorna: levererade av förväntade (per förvaltning), förvaltningar som levererat (per mål)"
+    )
     return "\n".join(lines)
+
+
+def _delivered_of_goal(status: Completeness, goal: int) -> int:
+    return sum(1 for r in status.rows if r.cells[goal] in (Cell.DELIVERED, Cell.EXTRA))
 
 
 def status_table(status: Completeness) -> list[dict[str, str]]:

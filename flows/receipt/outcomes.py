@@ -14,6 +14,7 @@ class FileStatus(StrEnum):
     """What became of one dropped file, as the receipt and the terminal say it."""
 
     ACCEPTED = "godkänd"
+    ADVISED = "godkänd med råd"  # published; the receipt has advice that does not block
     REJECTED = "avvisad"
     ASSET = "bilaga"
     IGNORED = "ignorerad"
@@ -23,6 +24,11 @@ class FileStatus(StrEnum):
     def explained(self) -> str:
         return _EXPLAINED[self]
 
+    @property
+    def published(self) -> bool:
+        """The file's text goes into the report."""
+        return self in (FileStatus.ACCEPTED, FileStatus.ADVISED)
+
     def counted(self, n: int) -> str:
         """'1 godkänd', '3 godkända'."""
         return f"{n} {self.value if n == 1 else _PLURALS[self]}"
@@ -30,6 +36,7 @@ class FileStatus(StrEnum):
 
 _EXPLAINED = {
     FileStatus.ACCEPTED: "kommer med i rapporten",
+    FileStatus.ADVISED: "kommer med i rapporten; se råden nedan, de hindrar inte att den kommer med",
     FileStatus.REJECTED: "kommer inte med i rapporten; rätta felen nedan och lägg in filen igen",
     FileStatus.ASSET: "bild eller annan fil som ett bidrag använder",
     FileStatus.IGNORED: "läses inte",
@@ -37,6 +44,7 @@ _EXPLAINED = {
 }
 _PLURALS = {
     FileStatus.ACCEPTED: "godkända",
+    FileStatus.ADVISED: "godkända med råd",
     FileStatus.REJECTED: "avvisade",
     FileStatus.ASSET: "bilagor",
     FileStatus.IGNORED: "ignorerade",
@@ -115,7 +123,11 @@ def outcomes(
         if outcome is None:
             status, problems, goal, notes = _OF_DISPOSITION[dropped.disposition], (), None, ()
         else:
-            status = FileStatus.ACCEPTED if outcome.accepted else FileStatus.REJECTED
+            status = (
+                (FileStatus.ADVISED if outcome.notes else FileStatus.ACCEPTED)
+                if outcome.accepted
+                else FileStatus.REJECTED
+            )
             problems, goal, notes = outcome.problems, outcome.goal, outcome.notes
         needs_update = bool(outcome and outcome.accepted and outcome.submission.update_needed)
         result.append(
@@ -169,6 +181,7 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "nyckel": problem.key,
         "kod": problem.code,
         "meddelande": problem.message,
+        "så_här_rättar_du": problem.fix,
         "text": str(problem),
     }
 

@@ -9,14 +9,22 @@ from pathlib import Path
 from flows.receipt.completeness import SYMBOLS, Cell, Completeness
 from flows.receipt.outcomes import FileOutcome, FileStatus, count_text, misplaced
 from flows.render.html import safe_environment
-from schemas import GOALS, Edition
+from schemas import GOALS, Edition, Problem
 
 
 def receipt_pages(
-    edition: Edition, items: list[FileOutcome], status: Completeness, templates_dir: Path
+    edition: Edition,
+    items: list[FileOutcome],
+    status: Completeness,
+    templates_dir: Path,
+    build: str | None = None,
 ) -> dict[str, str]:
-    """{relative output path: HTML} for validering/<department>.html, index.html and status.html."""
+    """{relative output path: HTML} for validering/<department>.html, index.html and status.html.
+
+    ``build`` names the build the receipt is of (its input digest, short), shown with the
+    date it was checked (the build's ``today``), so a department knows which build it reads."""
     env = safe_environment(templates_dir)
+    env.globals.update(where=where, checked_on=status.today.isoformat(), build=build)
     pages = {}
     overview = []
     rows = {row.department: row for row in status.rows}
@@ -47,3 +55,13 @@ def receipt_pages(
         edition=edition, status=status, goals=GOALS, symbols=SYMBOLS
     )
     return pages
+
+
+def where(problem: Problem) -> str:
+    """'rad 7, nyckel mål' or 'tabell 1, raden Mål'; 'hela filen' when nothing narrower."""
+    parts = [problem.place] if problem.place else []
+    if problem.line is not None:
+        parts.append(f"rad {problem.line}")
+    if problem.key:
+        parts.append(f"nyckel {problem.key}")
+    return ", ".join(parts) or "hela filen"

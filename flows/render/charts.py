@@ -4,7 +4,7 @@ import base64
 
 from markupsafe import escape
 
-from flows.render.numbers import swedish_number, with_unit
+from flows.render.numbers import figure_decimals, swedish_number, with_unit
 from schemas import Goal, KeyFigure
 from schemas.submission import Direction
 
@@ -14,40 +14,62 @@ def known_values(figure: KeyFigure) -> list[tuple[int, float]]:
 
 
 def trend_sentence(figure: KeyFigure) -> str:
-    """'Andel … har ökat från 84,1 % 2021 till 86,4 % 2025.' Missing years are skipped."""
+    """'Andel … har ökat från 84,1 % år 2021 till 86,4 % år 2025.' Missing years are skipped.
+
+    When the latest year went the other way than the whole period, the sentence says so, and
+    the judgement of the direction (when the figure has one) says it too.
+    """
     values = known_values(figure)
+    decimals = figure_decimals(figure)
+
+    def said(value: float) -> str:
+        return with_unit(value, figure.unit, decimals)
+
     if not values:
         return f"{figure.name}: uppgifter saknas för alla år."
     (first_year, first), (last_year, last) = values[0], values[-1]
     if len(values) == 1:
-        return f"{figure.name} var {with_unit(last, figure.unit)} {last_year}."
-    if last > first:
-        verb = "har ökat"
-    elif last < first:
-        verb = "har minskat"
-    else:
-        return f"{figure.name} är oförändrad: {with_unit(last, figure.unit)} både {first_year} och {last_year}."
+        return f"{figure.name} var {said(last)} år {last_year}."
+    if last == first:
+        return f"{figure.name} är oförändrad: {said(last)} både år {first_year} och år {last_year}."
+    rising = last > first
     sentence = (
-        f"{figure.name} {verb} från {with_unit(first, figure.unit)} {first_year} "
-        f"till {with_unit(last, figure.unit)} {last_year}."
+        f"{figure.name} har {'ökat' if rising else 'minskat'} från {said(first)} år {first_year} "
+        f"till {said(last)} år {last_year}."
     )
-    if figure.better and last != first:
-        improving = (last > first) == (figure.better is Direction.HIGHER)
+    previous_year, previous = values[-2]
+    turned = len(values) > 2 and previous != last and (last > previous) != rising
+    if turned:
         sentence += (
-            " Utvecklingen går åt rätt håll." if improving else " Utvecklingen går åt fel håll."
+            f" Det senaste året {'minskade' if rising else 'ökade'} värdet, "
+            f"från {said(previous)} år {previous_year}."
         )
+    if figure.better:
+        improving = rising == (figure.better is Direction.HIGHER)
+        period = "rätt" if improving else "fel"
+        if turned:
+            latest = "fel" if improving else "rätt"
+            sentence += (
+                f" Över perioden går utvecklingen åt {period} håll, det senaste året åt {latest}."
+            )
+        else:
+            sentence += f" Utvecklingen går åt {period} håll."
     return sentence
 
 
 def chart_alt(figure: KeyFigure) -> str:
-    """The chart's text alternative: every value, so nothing is said by the picture alone."""
-    parts = [
-        f"{year}: {with_unit(value, figure.unit)}" for year, value in sorted(figure.values.items())
-    ]
-    target = (
-        f" Målvärde: {with_unit(figure.target, figure.unit)}." if figure.target is not None else ""
+    """The chart's text alternative. The chart stands in one block with the key-figure table
+    that holds every value, so the alternative says what the chart shows and points there,
+    instead of reading the numbers out a second time."""
+    years = sorted(figure.values)
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}" if years else ""
+    target = ", med målvärdet som en streckad linje" if figure.target is not None else ""
+    missing = [str(year) for year in years if figure.values[year] is None]
+    gap = f" {', '.join(missing)}: uppgift saknas." if missing else ""
+    return (
+        f"Stapeldiagram över {figure.name[:1].lower()}{figure.name[1:]} per år {span}{target}."
+        f"{gap} Värdena står i tabellen Nyckeltal ovanför diagrammet."
     )
-    return f"Diagram över {figure.name.lower()} per år. {'; '.join(parts)}.{target}"
 
 
 WIDTH, HEIGHT = 480, 150
@@ -61,6 +83,7 @@ def chart_svg(figure: KeyFigure, goal: Goal) -> str:
     target line just above the bars never runs through them.
     """
     colour = goal.colour
+    decimals = figure_decimals(figure)
     years = sorted(figure.values)
     values = [v for v in figure.values.values() if v is not None]
     ceiling = max(values + ([figure.target] if figure.target is not None else []) + [0]) or 1
@@ -111,7 +134,7 @@ def chart_svg(figure: KeyFigure, goal: Goal) -> str:
         label_y, label_colour = (top + 16, goal.text_colour) if inside else (top - 5, "#1a1a1a")
         parts.append(
             f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" '
-            f'fill="{label_colour}">{escape(swedish_number(value))}</text>'
+            f'fill="{label_colour}">{escape(swedish_number(value, decimals))}</text>'
         )
     parts.append(f'<text x="{LEFT}" y="12" fill="#333">{escape(figure.unit)}</text></svg>')
     return "".join(parts)

@@ -3,11 +3,11 @@
 import base64
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from flows.render import charts
 from flows.render.markdown import render_markdown
-from flows.render.numbers import swedish_number
+from flows.render.numbers import figure_decimals, swedish_number
 from schemas import Goal, KeyFigure, Project, Source
 
 MONTHS = [
@@ -38,7 +38,11 @@ def report_filters() -> dict:
         "years": figure_years,
         "project_columns": project_columns,
         "has_targets": lambda figures: any(f.target is not None for f in figures),
-        "number": lambda value: "–" if value is None else swedish_number(value),
+        "number": table_number,
+        "decimals": figure_decimals,
+        "any_missing": any_missing,
+        "balanced": balanced,
+        "goal_strip_uri": goal_strip_uri,
         "department_name": department_name,
         "css_string": css_string,
     }
@@ -90,3 +94,57 @@ def project_columns(projects: list[Project]) -> list[tuple[str, str]]:
 
 def figure_years(figures: list[KeyFigure]) -> list[int]:
     return sorted({year for figure in figures for year in figure.values})
+
+
+# Statistics Sweden's sign for "not available"; a dash would read as "nothing" or "zero".
+MISSING = ".."
+
+
+def table_number(value: float | None, decimals: int | None = None) -> str:
+    return MISSING if value is None else swedish_number(value, decimals)
+
+
+def any_missing(figures: list[KeyFigure], years: list[int]) -> bool:
+    return any(figure.values.get(year) is None for figure in figures for year in years)
+
+
+def balanced(text: str, line_chars: int = 24) -> Markup:
+    """``text`` broken into as few lines as ``line_chars`` allows, the lines as even as
+    possible and none ending on a one- or two-letter word (a cover title; WeasyPrint 70 has
+    no ``text-wrap: balance``)."""
+    words = text.split()
+    lines = max(1, -(-len(text) // line_chars))
+    if lines == 1 or len(words) < 2:
+        return escape(text)
+    best: tuple[float, list[str]] | None = None
+
+    def splits(rest: list[str], count: int):
+        if count == 1:
+            yield [" ".join(rest)]
+            return
+        for cut in range(1, len(rest) - count + 2):
+            for tail in splits(rest[cut:], count - 1):
+                yield [" ".join(rest[:cut]), *tail]
+
+    for candidate in splits(words, min(lines, len(words))):
+        cost = max(len(line) for line in candidate)
+        cost += sum(3 for line in candidate[:-1] if len(line.rsplit(" ", 1)[-1]) <= 2)
+        if best is None or cost < best[0]:
+            best = (cost, candidate)
+    return Markup("<br>").join(escape(line) for line in best[1])
+
+
+def goal_strip_uri(chapters) -> str:
+    """The cover's row of goal colours, one square per goal, as an SVG image."""
+    size, gap = 82, 9  # tenths of a millimetre, as the squares were drawn in CSS
+    squares = "".join(
+        f'<rect x="{i * (size + gap)}" y="0" width="{size}" height="{size}" '
+        f'fill="{chapter.goal.colour}"/>'
+        for i, chapter in enumerate(chapters)
+    )
+    width = max(1, len(chapters) * (size + gap) - gap)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {size}" '
+        f'width="{width}" height="{size}">{squares}</svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

@@ -52,7 +52,7 @@ def render_html(
             return Markup("")
         return Markup(' data-page="{}"').format(pages[anchor])
 
-    stylesheets = [(templates_dir / "css" / "report.css").as_uri()]
+    stylesheets = [(templates_dir / "css" / name).as_uri() for name in ("report.css", "text.css")]
     if draft:
         stylesheets.append((templates_dir / "css" / "draft.css").as_uri())
     sources = sorted(

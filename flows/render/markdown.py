@@ -6,6 +6,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
+from mdit_py_plugins.footnote import footnote_plugin
 
 # The only link targets the report holds. Anything else (a path, '//server/share', '#anchor',
 # 'file:', 'javascript:') is printed as text, and validation notes it in the receipt.
@@ -21,6 +22,7 @@ def markdown_parser() -> MarkdownIt:
     what departments write stays text. Every link and image is parsed (validateLink lets all
     through), so that rendering and validation decide on it, not the parser."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.use(footnote_plugin, inline=False)  # '[^1]' and '[^1]: text', as Word's footnotes
     md.validateLink = lambda url: True
     return md
 
@@ -46,8 +48,44 @@ def render_markdown(text: str, heading_level: int, folder: str) -> Markup:
                 child.attrSet("src", posixpath.normpath(posixpath.join(folder, src)))
         if token.children:
             token.children = _links_as_text(token.children)
+    tokens = _footnotes_in_place(tokens)
     tokens = _figures(tokens)
     return Markup(_md.renderer.render(tokens, _md.options, {}))
+
+
+def _footnotes_in_place(tokens: list[Token]) -> list[Token]:
+    """Each footnote's text where its mark stands, as <span class="footnote">, which the
+    stylesheet floats to the foot of the page (WeasyPrint's 'float: footnote' numbers the
+    mark and the note); the list of notes at the end goes."""
+    notes: dict[int, str] = {}
+    body: list[Token] = []
+    current: int | None = None
+    in_block = False
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            in_block = True
+        elif token.type == "footnote_block_close":
+            in_block = False
+        elif token.type == "footnote_open":
+            current = token.meta["id"]
+            notes[current] = ""
+        elif token.type == "inline" and current is not None:
+            text = _md.renderer.render(token.children or [], _md.options, {})
+            notes[current] = f"{notes[current]} {text}".strip()
+        elif not in_block:
+            body.append(token)
+    for token in body:
+        if token.children:
+            token.children = [_footnote_span(c, notes) for c in token.children]
+    return body
+
+
+def _footnote_span(child: Token, notes: dict[int, str]) -> Token:
+    if child.type != "footnote_ref":
+        return child
+    span = Token("html_inline", "", 0)
+    span.content = f'<span class="footnote">{notes.get(child.meta["id"], "")}</span>'
+    return span
 
 
 def _links_as_text(children: list[Token]) -> list[Token]:

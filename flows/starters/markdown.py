@@ -21,11 +21,11 @@ typ: avsnitt   # 'avsnitt' (vanligast) eller 'inledning' (kapitlets inledande te
 # visionsmål:   # Vilket av kommunens visionsmål arbetet främjar, och genom vad.
 {vision_lines}
 #
-# bedömning:   # Bara ett bidrag per mål gör bedömningen.
+# bedömning:   # Görs av den förvaltning som äger målets bedömning (oftast den som skriver inledningen).
 #   nivå: delvis uppfyllt   # uppfyllt, delvis uppfyllt, ej uppfyllt eller ej bedömt
 #   motivering: En mening om varför.
 #
-# nyckeltal:   # Siffror som visas som tabell och diagram. Punkt som decimaltecken.
+# nyckeltal:   # Siffror som visas som tabell och diagram. Komma eller punkt som decimaltecken.
 #   - namn: Andel elever som är behöriga till gymnasiet
 #     enhet: "%"
 #     värden: {{2023: 84.7, 2024: 85.1, 2025: 86.3}}
@@ -56,11 +56,20 @@ apostroferna, och sparar bilden i samma mapp.
 """
 
 
+# The template's example texts: a file still holding one is refused, naming it (validate.py).
+EXAMPLE_TITLE = "Rubrik på avsnittet"
+EXAMPLE_CONTACT = ("Förnamn Efternamn", "fornamn.efternamn@example.se")
+EXAMPLE_TEXTS = (
+    "Skriv texten här, i vanliga stycken med en tom rad emellan.",
+    "Rubriker inom avsnittet skriver du med ### först på raden.",
+)
+
+
 def markdown_submission(
     edition: Edition, department: str, goal_number: int, title: str | None = None
 ) -> str:
     """A submission that validates as it is, with every optional key explained in Swedish."""
-    title = title or "Rubrik på avsnittet"
+    title = title or EXAMPLE_TITLE
     vision_lines = "\n".join(
         f"#   - nummer: {v.number}   # {v.name}\n#     genom: det som främjar målet, t.ex. 'skolutbyten'"
         for v in edition.vision_goals
@@ -75,8 +84,8 @@ def markdown_submission(
         title=_yaml_text(title),
         slug=slugify(title),
         vision_lines=vision_lines,
-        contact="Förnamn Efternamn",
-        email="fornamn.efternamn@example.se",
+        contact=EXAMPLE_CONTACT[0],
+        email=EXAMPLE_CONTACT[1],
     )
 
 

@@ -13,6 +13,7 @@ if that chapter's page count changed).
 """
 
 import concurrent.futures as cf
+import logging
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from flows.typesetting.part import PartJob, RenderError, TypesetPart, typeset_pa
 from flows.typesetting.workers import PartRenderer
 from schemas import Report
 
+logger = logging.getLogger(__name__)
 FRONT, BACK, FOLIO = "fram", "bak", "sidnummer"
 SUMMARY_ANCHOR = "mal-i-korthet"
 FRONT_PAGES_GUESS = 3  # cover, contents, summary
@@ -91,12 +93,14 @@ def typeset_report(report: Report, setting: Typesetting) -> TypesetReport:
     def typeset(parts: list[PartJob]) -> list[TypesetPart]:
         return typeset_all(setting.renderer, setting.cache, parts, deadline)
 
-    body = typeset([jobs.part(name) for name in body_parts(report)])
+    body = typeset(jobs.parts(body_parts(report)))
     body_pages = sum(part.page_count for part in body)
 
     front_pages, pages = FRONT_PAGES_GUESS, page_numbers(None, body)
     for _ in range(MAX_FRONT_ROUNDS):
-        front, numbers = typeset([jobs.part(FRONT, pages), jobs.folio(front_pages + body_pages)])
+        front, numbers = typeset(
+            [*jobs.parts([FRONT], pages), jobs.folio(front_pages + body_pages)]
+        )
         if front.page_count != front_pages:
             front_pages = front.page_count
             numbers = typeset([jobs.folio(front_pages + body_pages)])[0]
@@ -120,12 +124,29 @@ class PartJobs:
 
     def part(self, name: str, pages: dict[str, int] | None = None) -> PartJob:
         setting = self.setting
-        html = render_html(self.report, setting.templates_dir, setting.draft, part=name, pages=pages)
+        html = render_html(
+            self.report, setting.templates_dir, setting.draft, part=name, pages=pages
+        )
         pictures = self.report.pictures
         uses = {n: data for n, data in pictures.items() if _named_in(n, html)}
         return PartJob(
             name, html, setting.edition_dir, setting.templates_dir, setting.archive, embedded=uses
         )
+
+    def parts(self, names: list[str], pages: dict[str, int] | None = None) -> list[PartJob]:
+        """The named parts' jobs. A part whose HTML cannot be made (a fault of ours that some
+        submission's content brings out) fails like a part that cannot be typeset, so the
+        culprit search can find that submission and the rest is published."""
+        made, failures = [], {}
+        for name in names:
+            try:
+                made.append(self.part(name, pages))
+            except Exception:  # noqa: BLE001  (the part's fault boundary; logged)
+                logger.exception("the HTML of part %s could not be made", name)
+                failures[name] = "texten kunde inte göras om till rapportens form (internt fel)"
+        if failures:
+            raise PartsFailed(failures)
+        return made
 
     def folio(self, pages: int) -> PartJob:
         html = folio_html(self.setting.templates_dir, pages)

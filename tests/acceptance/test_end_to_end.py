@@ -74,7 +74,7 @@ def test_broken_file_is_named_in_the_receipt_and_left_out(demo_build):
     assert entry["problem"][0]["text"] == (
         f"{demo_build.broken_file}, rad 3, nyckel 'mål': ska vara högst 17, men är 18"
     )
-    assert receipt["antal"]["godkänd"] == 59
+    assert receipt["antal"]["godkänd"] + receipt["antal"].get("godkänd med råd", 0) == 59
     assert "Ett trasigt bidrag" not in pdf_text(demo_build.pdf)
 
 
@@ -160,13 +160,14 @@ def test_excel_and_kolada_figures_appear_as_tables_and_charts(demo_build):
     goal_7 = chapter_text(demo_build, GOALS[6].title)
     assert "Energi i siffror" in goal_7
     assert (
-        "Producerad solel i bolagets anläggningar har ökat från 410 MWh 2021 till 1 480 MWh 2025"
+        "Producerad solel i bolagets anläggningar har ökat från 410 MWh år 2021 till 1 480 MWh år 2025"
         in goal_7
     )
-    assert "Levererad fjärrvärme per kund" in goal_7 and "–" in goal_7  # 2023 is missing, not 0
+    # 2023 is missing, not 0: Statistics Sweden's sign for a value that is not there
+    assert "Levererad fjärrvärme per kund" in goal_7 and ".." in goal_7
     goal_4 = chapter_text(demo_build, GOALS[3].title)
     assert "Behörighet till yrkesprogram enligt Kolada" in goal_4
-    assert "har ökat från 83,9 % 2021 till 86,3 % 2025" in goal_4
+    assert "har ökat från 83,9 % år 2021 till 86,3 % år 2025" in goal_4
     with pikepdf.open(demo_build.pdf) as pdf:
         alts = [str(e.get("/Alt", "")) for e in struct_elements(pdf) if tag(e) == "/Figure"]
     assert any("2023: uppgift saknas" in alt for alt in alts)

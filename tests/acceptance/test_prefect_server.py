@@ -239,6 +239,78 @@ def test_a_run_triggered_with_the_prefect_cli_publishes_the_pdf_and_its_artifact
     assert mine[f"bidrag-{DEMO_YEAR}"]["type"] == "table"
     assert str(pdf) in mine[f"rapport-{DEMO_YEAR}"]["data"]
 
+    [link] = served.server.post(
+        "/artifacts/filter",
+        {
+            "artifacts": {
+                "key": {"any_": [f"pdf-{DEMO_YEAR}"]},
+                "flow_run_id": {"any_": [flow_run_id]},
+            }
+        },
+    )
+    assert link["type"] == "markdown" or link["type"] == "link"  # Prefect stores links as markdown
+    assert pdf.resolve().as_uri() in link["data"]
+
+
+def test_the_api_has_a_warning_per_rejected_file_and_per_missing_department(served):
+    edition = served.inputs / str(DEMO_YEAR)
+    broken = edition / "kultur-och-fritid" / "trasigt-bidrag.md"
+    broken.write_text("---\nförvaltning: kultur-och-fritid\nmål: 18\n---\nText.\n", "utf-8")
+    moved = served.inputs.parent / "vastervik-miljo-energi"
+    shutil.move(edition / "vastervik-miljo-energi", moved)
+    (edition / "vastervik-miljo-energi").mkdir()
+    try:
+        result = subprocess.run(
+            [
+                str(BIN / "prefect"),
+                "deployment",
+                "run",
+                "build-report/build-report",
+                "--param",
+                f"year={DEMO_YEAR}",
+                "--param",
+                "settle_seconds=0",
+            ],
+            capture_output=True,
+            text=True,
+            env=served.server.env(),
+            timeout=120,
+        )
+        flow_run_id = re.search(r"UUID: ([0-9a-f-]{36})", result.stdout).group(1)
+        run = wait_for_run(served, flow_run_id)
+    finally:
+        broken.unlink()
+        shutil.rmtree(edition / "vastervik-miljo-energi")
+        shutil.move(moved, edition / "vastervik-miljo-energi")
+    assert run["state"]["name"] == "Klar med avvisade filer", served.log.read_text()[-5000:]
+    # The run's process sends its logs in batches: they may reach the API after the state.
+    deadline = time.monotonic() + 30
+    while True:
+        logs = served.server.post(
+            "/logs/filter",
+            {"logs": {"flow_run_id": {"any_": [flow_run_id]}, "level": {"ge_": 30}}, "limit": 200},
+        )
+        warnings = [log["message"] for log in logs]
+        if any(m.startswith("Västervik Miljö") for m in warnings) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert any(
+        m.startswith("Avvisad fil kultur-och-fritid/trasigt-bidrag.md:") and "18" in m
+        for m in warnings
+    ), warnings
+    assert any(m.startswith("Västervik Miljö & Energi AB har inte lämnat allt") for m in warnings)
+    [table] = served.server.post(
+        "/artifacts/filter",
+        {
+            "artifacts": {
+                "key": {"any_": [f"bidrag-{DEMO_YEAR}"]},
+                "flow_run_id": {"any_": [flow_run_id]},
+            }
+        },
+    )
+    rows = json.loads(table["data"]) if isinstance(table["data"], str) else table["data"]
+    assert rows[0]["Fil"] == "kultur-och-fritid/trasigt-bidrag.md"  # rejected first
+
 
 def test_the_deployment_has_the_served_folders_and_a_nightly_draft_schedule(served):
     deployment = served.server.get("/deployments/name/build-report/build-report")
@@ -255,17 +327,22 @@ def test_the_deployment_has_the_served_folders_and_a_nightly_draft_schedule(serv
 
 
 def test_the_watcher_builds_a_draft_when_dropped_files_have_settled(served):
+    def drafts():
+        runs = served.server.post(
+            "/flow_runs/filter", {"flow_runs": {"tags": {"all_": ["bevakning"]}}}
+        )
+        return [run["id"] for run in runs]
+
+    time.sleep(5)  # a draft the earlier tests' changes started has been asked for by now
+    earlier = set(drafts())
     section = served.inputs / str(DEMO_YEAR) / "kommunledningskontoret" / "mal-16-trygghet.md"
     section.write_text(section.read_text("utf-8") + "\nEtt tillägg från förvaltningen.\n", "utf-8")
 
     def draft_run():
-        runs = served.server.post(
-            "/flow_runs/filter", {"flow_runs": {"tags": {"all_": ["bevakning"]}}}
-        )
-        return runs[0]["id"] if runs else None
+        return next((run for run in drafts() if run not in earlier), None)
 
     flow_run_id = wait_for(
-        "a draft build from the watcher", draft_run, 60, served.process, served.log
+        "a draft build from the watcher", draft_run, 240, served.process, served.log
     )
     run = wait_for_run(served, flow_run_id)
     assert run["state"]["name"] == "Klar", served.log.read_text()[-5000:]

@@ -64,3 +64,78 @@ def test_build_many_names_a_folder_that_is_no_edition(demo_inputs, tmp_path):
     )
     assert result.returncode == 2
     assert f"{tmp_path / '2031'} är ingen utgåva" in result.stderr
+
+
+def test_build_many_says_what_daemonic_dask_workers_need_before_any_edition_starts(
+    demo_inputs, tmp_path
+):
+    """A real `dask scheduler` and a `dask worker` with its nanny, started as Dask's docs show."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    bin_dir = Path(sys.executable).parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    logs = open(tmp_path / "dask.log", "wb")  # noqa: SIM115 (closed in finally)
+    scheduler = subprocess.Popen(
+        [
+            str(bin_dir / "dask"),
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-dashboard",
+        ],
+        stdout=logs,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    worker = subprocess.Popen(
+        [str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard"],
+        stdout=logs,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+        started = time.monotonic()
+        result = subprocess.run(
+            [
+                str(bin_dir / "agenda2030"),
+                "build-many",
+                "--inputs",
+                str(demo_inputs),
+                "--outputs",
+                str(tmp_path / "ut"),
+                "--dask-address",
+                address,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            env=env,
+        )
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "körs som daemonprocesser" in result.stderr
+        assert "DASK_DISTRIBUTED__WORKER__DAEMON=False" in result.stderr
+        assert "ingen utgåva har startats" in result.stderr
+        assert not (tmp_path / "ut" / "2025").exists()  # nothing was built
+        assert time.monotonic() - started < 60
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=30)
+        logs.close()

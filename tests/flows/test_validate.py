@@ -98,38 +98,106 @@ def test_image_outside_the_department_folder_is_refused():
     assert problem.code == "image_outside"
 
 
-def test_duplicate_section_id_rejects_the_later_file_naming_the_first():
-    first = check("kommunledningskontoret/a.md", section())
-    second = check("kommunledningskontoret/b.md", section())
-    result = check_edition([first, second])
-    assert result[0].accepted and not result[1].accepted
-    assert "kommunledningskontoret/a.md" in result[1].problems[0].message
+def test_a_shared_section_id_is_kept_by_the_first_department_and_nothing_is_lost():
+    """Rapport.yaml's department order decides, never the file order: both sections are
+    published, the later department's with its department added to the id, and its own
+    child follows it."""
+    ours = check("kultur-och-fritid/a.md", section("kultur-och-fritid"))
+    child = check(
+        "kultur-och-fritid/c.md", section("kultur-och-fritid", rubrik="Barn", under="ett-avsnitt")
+    )
+    theirs = check("kommunledningskontoret/z.md", section())
+    for files in ([ours, child, theirs], [theirs, child, ours]):
+        result = {c.file: c for c in check_edition(files, EDITION)}
+        assert all(c.accepted for c in result.values())
+        assert result["kommunledningskontoret/z.md"].submission.section_id == "ett-avsnitt"
+        renamed = result["kultur-och-fritid/a.md"]
+        assert renamed.submission.section_id == "ett-avsnitt-kultur-och-fritid"
+        assert renamed.notes[0].code == "section_id_renamed"
+        assert "kommunledningskontoret/z.md" in renamed.notes[0].message
+        assert result["kultur-och-fritid/c.md"].submission.parent == "ett-avsnitt-kultur-och-fritid"
 
 
-def test_two_assessments_of_one_goal():
+def test_the_assessment_is_taken_from_its_owner_and_only_the_assessment_is_refused():
+    """The goal-3 case: a newcomer's file with an assessment does not push out the opening
+    text that carries the goal's assessment, whatever the file names."""
+    assessed = "{nivå: uppfyllt, motivering: Bra.}"
+    opening = check(
+        "socialforvaltningen/z-inledning.md",
+        section("socialforvaltningen", mål=3, typ="inledning", rubrik=None, bedömning=assessed),
+    )
+    newcomer = check(
+        "kultur-och-fritid/a-simskola.md",
+        section(
+            "kultur-och-fritid",
+            mål=3,
+            rubrik="Simskola",
+            bedömning="{nivå: ej uppfyllt, motivering: Nej.}",
+        ),
+    )
+    result = {c.file: c for c in check_edition([newcomer, opening], EDITION)}
+    kept, left = (
+        result["socialforvaltningen/z-inledning.md"],
+        result["kultur-och-fritid/a-simskola.md"],
+    )
+    assert kept.accepted and left.accepted  # both texts are published
+    assert kept.submission.assessment.level == "uppfyllt"
+    assert left.submission.assessment is None and left.submission.title == "Simskola"
+    assert left.notes[0].code == "assessment_not_owned"
+    assert "Socialförvaltningen" in left.notes[0].message
+    assert kept.notes[0].code == "assessment_kept" and left.file in kept.notes[0].message
+
+
+def test_rapport_yaml_can_name_the_owner_of_an_assessment():
+    edition = EDITION.model_copy(
+        update={
+            "departments": [
+                d.model_copy(update={"assesses": [17]}) if d.id == "kultur-och-fritid" else d
+                for d in EDITION.departments
+            ]
+        }
+    )
     assessed = section(bedömning="{nivå: uppfyllt, motivering: Bra.}")
-    first = check("kommunledningskontoret/a.md", assessed)
-    second = check("kommunledningskontoret/b.md", assessed.replace("Ett avsnitt", "Annat"))
-    result = check_edition([first, second])
-    assert [r.accepted for r in result] == [True, False]
-    assert result[1].problems[0].code == "duplicate_assessment"
+    klk = check("kommunledningskontoret/a.md", assessed)
+    kof = check(
+        "kultur-och-fritid/b.md",
+        section(
+            "kultur-och-fritid", rubrik="Annat", bedömning="{nivå: ej bedömt, motivering: Vet ej.}"
+        ),
+    )
+    result = check_edition([klk, kof], edition)
+    assert result[0].submission.assessment is None
+    assert result[1].submission.assessment.level == "ej bedömt"
+
+
+def test_a_second_opening_becomes_a_section_under_its_departments_name():
+    first = check("kommunledningskontoret/a.md", section(typ="inledning", rubrik=None))
+    second = check(
+        "kultur-och-fritid/b.md", section("kultur-och-fritid", typ="inledning", rubrik=None)
+    )
+    result = check_edition([second, first], EDITION)
+    assert result[1].submission.kind == "inledning" and result[1].notes[0].code == "opening_kept"
+    moved = result[0].submission
+    assert moved.kind == "avsnitt" and moved.title == "Kultur- och fritidsförvaltningen"
+    assert result[0].notes[0].code == "opening_as_section"
 
 
 def test_under_pointing_nowhere_and_orphans_of_rejected_sections():
     parent = check("kommunledningskontoret/a.md", section(id="fore", under="saknas"))
     child = check("kommunledningskontoret/b.md", section(under="fore"))
     lost = check("kommunledningskontoret/c.md", section(rubrik="C", under="finns-inte"))
-    result = check_edition([parent, child, lost])
+    result = check_edition([parent, child, lost], EDITION)
     assert [p.code for p in result[0].problems] == ["parent_missing"]
     assert [p.code for p in result[1].problems] == ["parent_rejected"]
     assert "kommunledningskontoret/a.md" in result[1].problems[0].message
     assert [p.code for p in result[2].problems] == ["parent_missing"]
+    assert "avsnitten som finns där:" in result[2].problems[0].message
 
 
 def test_sections_nested_in_a_circle_are_rejected():
     a = check("kommunledningskontoret/a.md", section(rubrik="A", under="b"))
     b = check("kommunledningskontoret/b.md", section(rubrik="B", under="a"))
-    result = check_edition([a, b])
+    result = check_edition([a, b], EDITION)
     assert {p.code for r in result for p in r.problems} == {"parent_cycle"}
 
 
@@ -172,3 +240,51 @@ def test_very_long_text_is_refused():
     text = section() + "ord " * 60_000
     (problem,) = check("kommunledningskontoret/a.md", text).problems
     assert problem.code == "text_too_long"
+
+
+def test_the_untouched_markdown_template_is_refused_naming_each_example_text():
+    from flows.starters.markdown import markdown_submission
+
+    text = markdown_submission(EDITION, "kultur-och-fritid", 3)
+    problems = check("kultur-och-fritid/mal-03-nytt.md", text).problems
+    assert {p.code for p in problems} == {"example_text_left"}
+    named = " ".join(p.message for p in problems)
+    for example in ("Rubrik på avsnittet", "Förnamn Efternamn", "Skriv texten här"):
+        assert f"exempeltexten '{example}" in named
+    assert all(p.line for p in problems)  # each where it stands
+
+
+def test_a_filled_in_template_is_accepted():
+    from flows.starters.markdown import markdown_submission
+
+    text = markdown_submission(EDITION, "kultur-och-fritid", 3, "Simskola för alla")
+    text = text.replace("Förnamn Efternamn", "Anna Berg").replace("fornamn.efternamn", "anna.berg")
+    text = text[: text.index("Skriv texten här")] + "Alla barn ska kunna simma.\n"
+    assert check("kultur-och-fritid/mal-03-simskola.md", text).accepted
+
+
+def test_messages_name_the_fault_and_the_fix():
+    curly = check(
+        "kultur-och-fritid/a.md",
+        section("kultur-och-fritid", rubrik="”Simskola för alla: trygga i vatten”"),
+    )
+    assert curly.accepted and curly.submission.title == "Simskola för alla: trygga i vatten"
+    comma = check(
+        "kultur-och-fritid/b.md",
+        section(
+            "kultur-och-fritid",
+            nyckeltal="[{namn: Simkunniga, enhet: '%', värden: {2023: 80, 2024: 84,5}}]",
+        ),
+    )
+    assert comma.accepted and comma.submission.key_figures[0].values == {2023: 80.0, 2024: 84.5}
+    glued = check(
+        "kultur-och-fritid/c.md",
+        section("kultur-och-fritid", ordning=None).replace("rubrik:", "ordning:10\nrubrik:"),
+    )
+    (problem,) = glued.problems
+    assert problem.code == "colon_without_space" and problem.line == 4
+    assert "skriv 'ordning: 10'" in problem.message
+    folder = check("kultur-och-fritid/d.md", section("kultur och fritid"))
+    assert "skriv förvaltning: kultur-och-fritid" in folder.problems[0].message
+    assert folder.problems[0].code == "department_not_an_id"
+    assert folder.problems[0].fix.startswith("Skriv förvaltningens id")

@@ -1,6 +1,8 @@
 """Real Word and Excel files for the tests, made with python-docx, openpyxl and Pillow."""
 
+import copy
 import io
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -10,6 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from PIL import Image
 
 from flows.readers.word import TEMPLATE_TEXTS
@@ -96,3 +99,72 @@ def replaced_member(content: bytes, name: str, edit: Callable[[bytes], bytes]) -
             data = source.read(member.filename)
             target.writestr(member, edit(data) if member.filename == name else data)
     return buffer.getvalue()
+
+
+def with_key_table(content: bytes, title: str = "Prov", goal: int = 17) -> bytes:
+    """A real Word file with the starter's key table put first in its body, as a department
+    who copied the table from `agenda2030 new --format docx` into their own document has it.
+
+    Done on the package's XML, so that it works for any file Word wrote, Strict Open XML
+    included (the table keeps its own namespace declaration)."""
+    template = docx.Document(io.BytesIO(docx_template(DEPARTMENT, goal, title)))
+    table = copy.deepcopy(template.tables[0]._tbl)
+    for cell_style in table.iter(qn("w:tblStyle")):
+        cell_style.getparent().remove(cell_style)  # the corpus file may lack 'Table Grid'
+    xml = etree.tostring(table)
+
+    def insert(document: bytes) -> bytes:
+        start = document.index(b">", document.index(b":body")) + 1
+        return document[:start] + xml + document[start:]
+
+    return replaced_member(content, _main_part(content), insert)
+
+
+def _main_part(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        rels = archive.read("_rels/.rels").decode()
+    target = re.search(r'Target="/?([^"]*document[^"]*\.xml)"', rels)
+    return target[1] if target else "word/document.xml"
+
+
+_FOOTNOTES_XML = (
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def add_footnote(paragraph: Paragraph, text: str) -> None:
+    """A footnote as Word writes it: a reference run here, the note in word/footnotes.xml."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+
+    document_part = paragraph.part
+    try:
+        notes = document_part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        notes = XmlPart(
+            PackURI("/word/footnotes.xml"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+            parse_xml(_FOOTNOTES_XML),
+            document_part.package,
+        )
+        document_part.relate_to(notes, RT.FOOTNOTES)
+    number = str(len(notes.element.findall(qn("w:footnote"))))
+    note = OxmlElement("w:footnote")
+    note.set(qn("w:id"), number)
+    note_paragraph = OxmlElement("w:p")
+    for child_tag, content in (("w:footnoteRef", None), ("w:t", text)):
+        run = OxmlElement("w:r")
+        child = OxmlElement(child_tag)
+        if content is not None:
+            child.text = content
+        run.append(child)
+        note_paragraph.append(run)
+    note.append(note_paragraph)
+    notes.element.append(note)
+    run = paragraph.add_run()
+    reference = OxmlElement("w:footnoteReference")
+    reference.set(qn("w:id"), number)
+    run._r.append(reference)

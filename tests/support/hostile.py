@@ -132,7 +132,12 @@ HOSTILE_FILES: dict[str, tuple[bytes | str, dict]] = {
     ),
     f"{FOLDER}/ankare-som-saknas.md": (
         front("11", "Med ankare", text="Se [avsnittet](#finns-inte)."),
-        {"status": "godkänd", "anmärkning": "link_as_text", "rad": 6, "text": "#finns-inte"},
+        {
+            "status": "godkänd med råd",
+            "anmärkning": "link_as_text",
+            "rad": 6,
+            "text": "#finns-inte",
+        },
     ),
     f"{FOLDER}/lankar-utanfor.md": (
         front(
@@ -140,7 +145,12 @@ HOSTILE_FILES: dict[str, tuple[bytes | str, dict]] = {
             "Länkar ut",
             text="Hämta [programmet](//server/share/x.exe) eller [filen](../../etc/x).",
         ),
-        {"status": "godkänd", "anmärkning": "link_as_text", "rad": 6, "text": "//server/share"},
+        {
+            "status": "godkänd med råd",
+            "anmärkning": "link_as_text",
+            "rad": 6,
+            "text": "//server/share",
+        },
     ),
     f"{FOLDER}/nan-och-inf.md": (
         front(
@@ -159,13 +169,13 @@ HOSTILE_FILES: dict[str, tuple[bytes | str, dict]] = {
         front(
             "11",
             "Bilder med å och mellanslag",
-            text="![Våtmark](våtmark.png)\n\n![Bild](<bild 1.png>)",
+            text='![Våtmark](våtmark.png "Foto: Anna Berg")\n\n![Bild](<bild 1.png> "Foto: Per Ek")',
         ),
         {"status": "godkänd"},
     ),
     f"{FOLDER}/undermapp/bild-i-undermapp.md": (
         front("11", "Bild i undermapp", text="![Bild i undermappen](bild.png)"),
-        {"status": "godkänd"},
+        {"status": "godkänd med råd", "anmärkning": "image_without_credit", "rad": 6},
     ),
     f"{WORD_FOLDER}/bild-ett.docx": (
         word_with_picture((200, 0, 0), "Röd ruta"),

@@ -30,3 +30,37 @@ def test_the_watcher_waits_for_still_files_and_for_the_running_build(tmp_path):
     assert poll(31) == [] and poll(50) == []  # settled, but the last build still runs
     busy[2025] = False
     assert poll(51) == [2025] and asked == [2025, 2025]
+
+
+def test_a_build_that_left_files_pending_gets_one_more_build(tmp_path):
+    now = [0.0]
+    asked: list[int] = []
+    pending = {2025: False}
+    edition = tmp_path / "2025"
+    (edition / "kultur").mkdir(parents=True)
+    (edition / "rapport.yaml").write_text("år: 2025\n")
+    watcher = DropFolderWatcher(
+        tmp_path,
+        asked.append,
+        has_pending=lambda year: pending[year],
+        stable_seconds=10,
+        clock=lambda: now[0],
+    )
+
+    def poll(at: float) -> list[int]:
+        now[0] = at
+        return watcher.poll()
+
+    poll(0)
+    (edition / "kultur" / "bidrag.md").write_text("ett")
+    assert poll(1) == [] and poll(12) == [2025]
+    pending[2025] = True  # the build found the file still being written
+    assert poll(13) == [2025]  # the same files once more
+    assert poll(30) == [] and poll(60) == []  # only once for the same files
+
+
+def test_the_watchers_draft_never_calls_its_own_trigger_pending():
+    from flows.orchestration.serve import DraftTrigger
+
+    assert DraftTrigger(settle_seconds=60, stable_seconds=2).settle_seconds == 2
+    assert DraftTrigger(settle_seconds=5, stable_seconds=120).settle_seconds == 5

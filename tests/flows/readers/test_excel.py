@@ -238,3 +238,30 @@ def test_damaged_or_dtd_sheet_is_refused_not_a_crash(damage):
         read_key_figures_xlsx("nyckeltal.xlsx", content)
     assert caught.value.code == "unreadable_office"
     assert caught.value.message.startswith("filen kunde inte läsas som Excel-fil")
+
+
+def _workbook_with_sheets(*sheets: tuple[str, str, list[list]]) -> bytes:
+    """A starter-like workbook: (title, state, rows) sheets first, then the starter's own."""
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_template(DEPARTMENT, 4)))
+    figures = workbook["Nyckeltal"]
+    figures.delete_rows(2)
+    figures.append(["Behöriga till yrkesprogram", "procent", 2021, "61,5 %"])
+    figures.append(["Behöriga till yrkesprogram", "procent", 2022, "1 234"])
+    for index, (title, state, rows) in enumerate(sheets):
+        sheet = workbook.create_sheet(title, index)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_key_figure_sheet_is_found_by_its_header_after_other_sheets():
+    """A 'Läs mig' sheet and a hidden helper sheet first; Swedish numbers as text."""
+    content = _workbook_with_sheets(
+        ("Läs mig", "visible", [["Så här fyller du i bladet Nyckeltal."]]),
+        ("Hjälp", "hidden", [["Nyckeltal", "hemligt"]]),
+    )
+    raw = read_xlsx_submission("nyckeltal.xlsx", content, DEPARTMENT)
+    assert raw.data["nyckeltal"][0]["värden"] == {2021: 61.5, 2022: 1234.0}

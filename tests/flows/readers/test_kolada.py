@@ -117,10 +117,71 @@ def test_gender_the_kpi_lacks_is_refused():
     assert error.code == "kolada_no_gender" and "kön K" in error.message
 
 
-def test_bare_response_is_refused_with_the_wrapper_explained():
-    """A response saved as it came lacks goal and name; the message says how to wrap it."""
+SAVED_NAME = "mal-04 Behöriga till yrkesprogram (procent).json"
+
+# v3 as the API gives it: paging by URL, values that may be marked deleted.
+V3_RESPONSE = {
+    "count": 2,
+    "next_url": None,
+    "previous_url": None,
+    "values": [
+        {
+            "kpi": "N15428",
+            "municipality": "0883",
+            "period": 2023,
+            "values": [
+                {"gender": "T", "status": "", "value": 85.0, "count": 1, "isdeleted": False}
+            ],
+        },
+        {
+            "kpi": "N15428",
+            "municipality": "0883",
+            "period": 2024,
+            "values": [
+                {"gender": "T", "status": "", "value": 1.0, "count": 1, "isdeleted": True},
+            ],
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("response", [V2_RESPONSE, V3_RESPONSE], ids=["v2", "v3"])
+def test_response_saved_straight_from_the_api_is_a_submission(response):
+    """Department from the folder; goal, name and unit from the file's name."""
+    raw = read_kolada_json(SAVED_NAME, json.dumps(response).encode(), DEPARTMENT)
+    submission = Submission.model_validate(raw.data, context=VALIDATION_CONTEXT)
+    figure = submission.key_figures[0]
+    assert (submission.department, submission.goal) == (DEPARTMENT, 4)
+    assert (figure.name, figure.unit) == ("Behöriga till yrkesprogram", "procent")
+    values = raw.data["nyckeltal"][0]["värden"]
+    if response is V3_RESPONSE:
+        assert values == {2023: 85.0, 2024: None}  # the deleted value is not used
+    else:
+        assert values == {2022: 84.1, 2023: None, 2024: 86.4}
+
+
+def test_bare_response_with_a_plain_name_says_how_to_name_it():
     error = refused(json.dumps(V2_RESPONSE).encode())
-    assert error.code == "kolada_bare" and "kolada_svar" in error.message
+    assert error.code == "kolada_bare_name"
+    assert "mal-04 Behöriga till yrkesprogram (procent).json" in error.message
+
+
+@pytest.mark.parametrize(
+    "paging",
+    [
+        {"next_page": "http://api.kolada.se/v2/data?page=2"},
+        {"previous_page": "http://api.kolada.se/v2/data?page=1"},
+        {"next_url": "https://api.kolada.se/v3/data?page=2"},
+        {"previous_url": "https://api.kolada.se/v3/data?page=1"},
+    ],
+)
+def test_any_page_of_a_paged_answer_is_refused(paging):
+    """The last page points back; it is as incomplete as the first."""
+    response = {**V2_RESPONSE, **paging}
+    assert refused(wrapped(response)).code == "kolada_paged"
+    with pytest.raises(ReadError) as caught:
+        read_kolada_json(SAVED_NAME, json.dumps(response).encode(), DEPARTMENT)
+    assert caught.value.code == "kolada_paged"
 
 
 def test_several_kpis_need_a_choice():

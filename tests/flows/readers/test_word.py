@@ -16,6 +16,7 @@ from schemas import Submission
 from tests.support.documents import (
     DEPARTMENT,
     VALIDATION_CONTEXT,
+    add_footnote,
     add_hyperlink,
     add_picture,
     filled_docx,
@@ -26,7 +27,8 @@ from tests.support.documents import (
 
 
 def read(content: bytes, name: str = "bidrag.docx"):
-    return read_docx(name, content, DEPARTMENT)
+    raw, images, _ = read_docx(name, content, DEPARTMENT)
+    return raw, images
 
 
 def refused(content: bytes) -> ReadError:
@@ -144,7 +146,7 @@ def test_image_without_alt_text_is_refused_naming_the_image():
 
     error = refused(filled_docx(body=body))
     assert error.code == "word_image_alt_missing"
-    assert error.place == "stycke 2"
+    assert error.place == "stycket efter 'Inledning.'"  # Word shows no paragraph numbers
     assert error.message == (
         "bild 1 (image1.png) saknar alternativtext; högerklicka på bilden i Word och välj "
         "Redigera alternativtext"
@@ -201,7 +203,8 @@ def test_vision_goal_line_without_a_number_is_refused():
 def test_untouched_template_is_refused_for_its_example_text():
     """The starter's example heading would be published; leaving it is an error."""
     error = refused(docx_template(DEPARTMENT, 17, "Rubrik"))
-    assert error.code == "template_text_left" and error.place == "stycke 1"
+    assert error.code == "template_text_left"
+    assert error.place == "stycket 'Exempel på underrubrik'"
 
 
 def test_text_above_the_key_table_is_refused_not_dropped():
@@ -273,17 +276,20 @@ def test_tracked_insertions_count_and_deletions_do_not():
     assert raw.data["text"] == "Vi har tre vänorter."
 
 
-def test_footnote_is_refused_rather_than_lost():
-    """A footnote reference is an error at its paragraph (its text would silently vanish)."""
+def test_footnote_becomes_a_markdown_footnote_with_its_text():
+    """A Word footnote is kept: its mark where it stands, its text as the note's definition,
+    also when the mark stands alone in its paragraph."""
 
     def body(document):
-        run = document.add_paragraph("Enligt SCB").add_run()
-        reference = OxmlElement("w:footnoteReference")
-        reference.set(qn("w:id"), "1")
-        run._r.append(reference)
+        add_footnote(document.add_paragraph("Enligt SCB"), "SCB, Befolkningsstatistik 2024.")
+        add_footnote(document.add_paragraph(), "En ensam fotnot.")
 
-    error = refused(filled_docx(body=body))
-    assert error.code == "footnote" and error.place == "stycke 1"
+    raw, _ = read(filled_docx(body=body))
+    assert raw.data["text"] == (
+        "Enligt SCB[^1]\n\n[^2]\n\n[^1]: SCB, Befolkningsstatistik 2024.\n\n[^2]: En ensam fotnot."
+    )
+    html = render_markdown(raw.data["text"], 3, DEPARTMENT)
+    assert '<span class="footnote">SCB, Befolkningsstatistik 2024.</span>' in html
 
 
 def test_xml_entities_are_never_expanded(tmp_path):
