@@ -326,8 +326,8 @@ def validate_throughput(folder: Path, count: int, runs: int) -> dict:
     """Submissions per second through the plain stage functions, in this process, without
     Prefect: gather (read and hash every file), then read and validate each submission and
     apply the edition-wide rules (flows.validate.validate_all: validate_file + check_edition)."""
-    from flows.readers.edition import load_edition
     from flows.gather import gather
+    from flows.readers.edition import load_edition
     from flows.validate import validate_all
 
     edition_dir = folder / str(YEAR)

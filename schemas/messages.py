@@ -307,6 +307,37 @@ PROJECT_MESSAGES: dict[str, str] = {
         "filen '{name}' är ett svar från Kolada, men namnet säger inte mål, namn och enhet; "
         "döp om filen till till exempel 'mal-04 Behöriga till yrkesprogram (procent).json'"
     ),
+    # Excel: what is hidden is not read; years as columns
+    "excel_hidden_sheet": (
+        "bladet '{sheet}' är dolt och lästes inte; ska något där med i rapporten, ta fram "
+        "bladet (högerklicka på en bladflik och välj Ta fram) och flytta det till bladet "
+        "Nyckeltal"
+    ),
+    "excel_figure_sheet_hidden": (
+        "bladet '{sheet}' med nyckeltalen är dolt, och dolda blad läses inte; ta fram det "
+        "(högerklicka på en bladflik och välj Ta fram) och spara igen"
+    ),
+    "excel_hidden_rows": (
+        "dolda rader lästes inte och kommer inte med i rapporten: rad {rows}; ska de med, "
+        "markera raderna runt dem, högerklicka och välj Ta fram"
+    ),
+    "excel_hidden_columns": (
+        "dolda kolumner lästes inte och kommer inte med i rapporten: {columns}; ska de med, "
+        "markera kolumnerna runt dem, högerklicka och välj Ta fram"
+    ),
+    "excel_hidden_column": (
+        "kolumnen {column} är dold, och dolda kolumner läses inte; markera kolumnerna runt "
+        "den, högerklicka och välj Ta fram"
+    ),
+    "excel_mixed_layout": (
+        "rubrikraden har både kolumnen {column} och år som kolumner ({years}); välj ett sätt: "
+        "en rad per år med kolumnerna År och Värde, eller en rad per nyckeltal med ett år i "
+        "varje kolumn"
+    ),
+    "excel_figure_twice": (
+        "nyckeltalet '{name}' står redan på rad {other}; när åren står som kolumner har varje "
+        "nyckeltal en enda rad"
+    ),
 }
 
 # Pydantic's own error types, in Swedish: every type pydantic-core defines (a test checks).
@@ -529,9 +560,18 @@ class Problem(BaseModel):
         return f"{', '.join(where)}: {self.message}"
 
 
+# Mappings whose keys are numbers a person wrote (years), not positions in a list.
+NUMBER_KEYED = frozenset({"värden"})
+
+
 def key_path(loc: Sequence[str | int]) -> str:
-    """('nyckeltal', 0, 'enhet') -> 'nyckeltal › nr 1 › enhet'."""
-    return " › ".join(f"nr {part + 1}" if isinstance(part, int) else str(part) for part in loc)
+    """('nyckeltal', 0, 'enhet') -> 'nyckeltal › nr 1 › enhet'; a year under 'värden' is the
+    year itself: ('nyckeltal', 0, 'värden', 2021) -> 'nyckeltal › nr 1 › värden › 2021'."""
+    parts = []
+    for index, part in enumerate(loc):
+        counted = isinstance(part, int) and (index == 0 or loc[index - 1] not in NUMBER_KEYED)
+        parts.append(f"nr {part + 1}" if counted else str(part))
+    return " › ".join(parts)
 
 
 def swedish_message(error: dict[str, Any]) -> str:

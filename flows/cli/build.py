@@ -186,22 +186,22 @@ def build_many_command(args: argparse.Namespace) -> int:
             print("Fel: inga utgåvor att bygga.", file=sys.stderr)
         return 2
     quiet_prefect()
-    from flows.orchestration.many import (
-        DAEMONIC_ADVICE,
-        build_reports,
-        daemonic_workers,
-        dask_runner,
-    )
+    from flows.orchestration.many import build_reports, dask_runner, workers_lack
 
-    if args.dask_address:  # say what the workers need before any edition starts
+    if args.dask_address:  # say what the workers lack before any edition starts
         try:
-            daemonic = daemonic_workers(args.dask_address)
+            lacking = workers_lack(args.dask_address, folders, args.outputs)
         except OSError as error:
             print(f"Fel: Dask-klustret {args.dask_address} svarar inte: {error}", file=sys.stderr)
             return 2
-        if daemonic:
-            advice = DAEMONIC_ADVICE.format(workers=", ".join(daemonic), address=args.dask_address)
-            print(advice, file=sys.stderr)
+        if lacking:
+            for problem in lacking:
+                print(f"Fel: {problem}", file=sys.stderr)
+            print(
+                "Ingen utgåva har startats. Arbetarna behöver projektet installerat och "
+                "utgåvorna och utdatamappen på samma sökvägar (se docs/operations.md).",
+                file=sys.stderr,
+            )
             return 2
 
     if os.environ["PREFECT_LOGGING_LEVEL"] == "WARNING":  # Dask's scheduler talks at INFO

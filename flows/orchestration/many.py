@@ -5,10 +5,21 @@ An edition is a folder with a rapport.yaml: ``inputs/2026`` for another year, or
 ``kommuner/kalmar/2026`` for another municipality. Each edition runs as one task on a Dask
 worker, and that task runs the ordinary `build-report` flow, so every edition gets its own flow
 run, artifacts, named state and edition lock.
+
+A worker of a cluster started the usual way (`dask worker`, with its nanny) is a daemonic
+process, and a daemon may not start the typesetting's child processes (multiprocessing says
+"daemonic processes are not allowed to have children"). There the task builds the edition in
+a plain subprocess instead, the `agenda2030 build` command reporting to the same Prefect API,
+and reads what became of it from what that build published. A subprocess is no multiprocessing
+child, so a daemon may start it; and inside it the build is an ordinary, non-daemonic process.
 """
 
+import json
+import multiprocessing
 import os
 import socket
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +36,8 @@ from flows.orchestration.build import (
     build_report,
     transient_io,
 )
+from flows.publish import OutputNames
+from flows.receipt.outcomes import FileStatus
 from flows.settings import DEFAULT_SETTLE_SECONDS, Paths
 
 DEFAULT_WORKERS = 2
@@ -35,7 +48,7 @@ def local_cluster(workers: int = DEFAULT_WORKERS) -> DaskTaskRunner:
     # A build typesets in child processes (flows/typesetting/); Dask's worker processes are
     # daemons by default, and a daemon may not start children. The nanny reads this when it
     # starts a worker, so it is set when a local cluster is asked for, never at import.
-    # Workers of an existing cluster need the same: DASK_DISTRIBUTED__WORKER__DAEMON=False.
+    # Daemonic workers of an existing cluster build in a subprocess instead (build_apart).
     dask.config.set({"distributed.worker.daemon": False})
     return DaskTaskRunner(
         cluster_kwargs={
@@ -95,7 +108,10 @@ def plan(editions: list[Path], outputs: Path) -> list[Paths]:
 def build_edition(
     paths: Paths, draft: bool, archive: bool, strict: bool, settle_seconds: float
 ) -> EditionOutcome:
-    """Build one edition as its own `build-report` run, on whichever worker takes it."""
+    """Build one edition as its own `build-report` run, on whichever worker takes it: in this
+    process, or in a subprocess when this one is a daemon (a `dask worker` with its nanny)."""
+    if multiprocessing.current_process().daemon:
+        return build_apart(paths, draft, archive, strict, settle_seconds)
     state = build_report(
         year=paths.year,
         inputs=paths.inputs,
@@ -114,7 +130,104 @@ def build_edition(
         accepted=sum(c.accepted for c in result.checked),
         rejected=len(result.rejected),
         error=result.error,
-        worker=f"{socket.gethostname()}:{os.getpid()}",
+        worker=_this_worker(),
+    )
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+# `python -m flows.cli` needs a __main__ module; the console script's own entry does not.
+
+
+def build_command(
+    paths: Paths, draft: bool, archive: bool, strict: bool, settle_seconds: float
+) -> list[str]:
+    """The `agenda2030 build` command line for one edition, run with this interpreter."""
+    command = [sys.executable, "-m", "flows.cli", "build", "--year", str(paths.year)]
+    command += ["--inputs", str(paths.inputs), "--outputs", str(paths.outputs)]
+    command += ["--settle", repr(float(settle_seconds))]
+    flags = (("--draft", draft), ("--archive", archive), ("--strict", strict))
+    return command + [flag for flag, wanted in flags if wanted]
+
+
+def api_environment() -> dict[str, str]:
+    """This process's environment, pointed at the Prefect API this task reports to (the task
+    runner hands its settings to the worker; the worker's environment need not hold them)."""
+    from prefect.settings import get_current_settings
+
+    environment = dict(os.environ)
+    api = get_current_settings().api
+    if api.url:
+        environment["PREFECT_API_URL"] = api.url
+    if api.key is not None:
+        environment["PREFECT_API_KEY"] = api.key.get_secret_value()
+    return environment
+
+
+def _receipt_stamp(path: Path) -> tuple[int, int] | None:
+    """Which version of the receipt is there (publishing replaces the file: a new inode)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def build_apart(
+    paths: Paths, draft: bool, archive: bool, strict: bool, settle_seconds: float
+) -> EditionOutcome:
+    """Build one edition with `agenda2030 build` in a subprocess, and read its outcome back
+    from what it published: the receipt's ``bygge`` (published or not, the PDF, why not) and
+    ``antal`` (files per status), with the exit code. A build that published no receipt of
+    its own (no such edition) is 'Ej publicerad' with its own words; one that crashed fails
+    the task with the end of what it wrote on stderr."""
+    from prefect import get_run_logger
+
+    receipt = paths.output_dir / OutputNames.receipt
+    before = _receipt_stamp(receipt)
+    command = build_command(paths, draft, archive, strict, settle_seconds)
+    get_run_logger().info(
+        "Arbetaren är en daemonprocess: utgåvan %s byggs i en egen process", paths.edition_dir
+    )
+    done = subprocess.run(
+        command,
+        env=api_environment(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+    errors = [line.removeprefix("Fel:").strip() for line in said if line.startswith("Fel:")]
+    published_now = _receipt_stamp(receipt) not in (None, before)
+    if done.returncode in (0, 1) and published_now:
+        return outcome_of_receipt(paths, json.loads(receipt.read_text("utf-8")))
+    if done.returncode in (1, 2) and errors:  # the command said why, before building anything
+        return EditionOutcome(
+            str(paths.edition_dir), NOT_PUBLISHED, None, 0, 0, errors[-1], _this_worker()
+        )
+    tail = " / ".join(said[-5:]) or "(inget på stderr)"
+    raise RuntimeError(
+        f"bygget av {paths.edition_dir} i en egen process avslutades med kod "
+        f"{done.returncode}: {tail}"
+    )
+
+
+def outcome_of_receipt(paths: Paths, receipt: dict) -> EditionOutcome:
+    """The outcome a build published in its receipt (validering.json), as the flow's own
+    state would name it: no PDF is 'Ej publicerad', a rejected file 'Klar med avvisade filer'."""
+    build, counts = receipt.get("bygge", {}), receipt.get("antal", {})
+    accepted = counts.get(str(FileStatus.ACCEPTED), 0) + counts.get(str(FileStatus.ADVISED), 0)
+    rejected = counts.get(str(FileStatus.REJECTED), 0)
+    pdf = paths.output_dir / build["pdf"] if build.get("publicerad") else None
+    if pdf is not None:
+        state, error = (WITH_REJECTED if rejected else CLEAN), None
+    else:
+        state, error = NOT_PUBLISHED, build.get("orsak", "ingen rapport publicerades")
+    return EditionOutcome(
+        str(paths.edition_dir), state, pdf, accepted, rejected, error, _this_worker()
     )
 
 
@@ -164,25 +277,38 @@ def summary(results: list[EditionOutcome]) -> str:
     return f"{published} av {len(results)} utgåvor publicerades"
 
 
-def _is_daemonic() -> bool:
-    import multiprocessing
+def _worker_lacks(folders: list[str], outputs: str) -> list[str]:
+    """On a worker: what it lacks to build these editions (in Swedish), nothing if all is there."""
+    lacking = [
+        f"mappen {folder}" for folder in folders if not Path(folder, "rapport.yaml").is_file()
+    ]
+    parent = Path(outputs)
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        lacking.append(f"skrivrätt till {outputs}")
+    return lacking
 
-    return multiprocessing.current_process().daemon
 
-
-def daemonic_workers(address: str, timeout: float = 30) -> list[str]:
-    """The workers of the cluster at ``address`` whose processes are daemons: a build there
-    cannot start its typesetting processes. Asked before any edition starts."""
+def workers_lack(
+    address: str, editions: list[Path], outputs: Path, timeout: float = 30
+) -> list[str]:
+    """What the cluster at ``address`` lacks to build ``editions``, in Swedish sentences; asked
+    before any edition starts. Each worker is asked whether it sees the editions and may write
+    the outputs at the same paths; a worker without the project installed cannot even be asked,
+    and a cluster without workers would keep the editions waiting for ever."""
     from distributed import Client
 
+    folders = [str(Path(e).resolve()) for e in editions]
     with Client(address, timeout=timeout) as client:
-        answers = client.run(_is_daemonic)
-    return sorted(worker for worker, daemonic in answers.items() if daemonic)
-
-
-DAEMONIC_ADVICE = (
-    "Fel: Dask-arbetarna {workers} körs som daemonprocesser och kan därför inte starta "
-    "sättningens egna processer; ingen utgåva har startats. Starta arbetarna med miljövariabeln "
-    "DASK_DISTRIBUTED__WORKER__DAEMON=False (t.ex. `DASK_DISTRIBUTED__WORKER__DAEMON=False "
-    "dask worker {address}`), eller med `dask worker --no-nanny {address}`."
-)
+        if not client.scheduler_info().get("workers"):
+            return [f"Dask-klustret {address} har inga anslutna arbetare."]
+        try:
+            answers = client.run(_worker_lacks, folders, str(Path(outputs).resolve()))
+        except (ImportError, AttributeError) as error:  # our function cannot be unpickled there
+            return [f"Dask-arbetarna har inte projektet (agenda2030-rapport) installerat: {error}"]
+    return [
+        f"Dask-arbetaren {worker} saknar {', '.join(lacks)}."
+        for worker, lacks in sorted(answers.items())
+        if lacks
+    ]

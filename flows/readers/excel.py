@@ -1,18 +1,29 @@
 """Read key figures from an Excel workbook, alone or as a whole submission.
 
-Layout (the starter made by flows/office/starters.py):
+Layout (the starter made by flows/starters/office.py):
 
-- the key-figure sheet, the first sheet not named 'Uppgifter': a header row (within the
-  first 20 rows) with the columns Nyckeltal, Enhet, År, Värde and optionally Kolada-id,
-  Målvärde, Riktning, Källa, Förvaltning, Mål; then one row per value. Rows with the same
-  Nyckeltal form one key figure, in first-seen order. An empty Värde is a missing value.
+- the key-figure sheet, the first visible sheet (not named 'Uppgifter') with a Nyckeltal
+  header: a header row (within the first 20 rows) with the columns Nyckeltal, Enhet and
+  optionally Kolada-id, Målvärde, Riktning, Källa, Förvaltning, Mål, and either
+  - År and Värde, then one row per value (the starter's layout). Rows with the same
+    Nyckeltal form one key figure, in first-seen order. An empty Värde is a missing value; or
+  - one column per year (2021, 2022, …), then one row per key figure (the layout of Kolada's
+    and SCB's own exports). An empty cell under a year is a missing value.
 - the sheet 'Uppgifter': label | value [| explanation] rows for Förvaltning, Mål, Rubrik,
   Id, Under, Ordning. Förvaltning and Mål may instead be columns of the key-figure sheet.
 
 A cell formatted as a percentage holds a fraction (86,4 % is stored as 0.864); its value is
-read as the number shown (86.4). Workbooks are opened read-only with cached values
-(data_only): openpyxl parses with lxml (resolve_entities=False) and defusedxml, and only
-after check_zip has passed.
+read as the number shown (86.4). Numbers typed as text the Swedish way ('61,5', '61,5 %',
+'1 234' with a space or no-break space between thousands, '−3,2') are numbers.
+
+What a person cannot see is not read: hidden sheets, hidden rows and hidden columns (also
+those of zero height or width) are left out, and the receipt says so (RawSubmission.notes).
+A hidden column is never refused as unknown. Read-only worksheets do not expose row and
+column visibility, so the sheet's XML is streamed once more for its <row hidden="1"> and
+<col hidden="1"> (with defusedxml, as openpyxl parses it), which keeps memory small.
+
+Workbooks are opened read-only with cached values (data_only): openpyxl parses with lxml
+(resolve_entities=False) and defusedxml, and only after check_zip has passed.
 """
 
 import difflib
@@ -24,13 +35,17 @@ from datetime import date, datetime
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.xml.functions import iterparse
 
-from flows.readers.raw import KeyPath, RawSubmission, office_error, unreadable_as
+from flows.readers.raw import KeyPath, RawSubmission, ReadError, office_error, unreadable_as
 from flows.readers.zipsafety import check_zip
 from schemas import slugify
 
 FIGURE_COLUMNS = ["Nyckeltal", "Enhet", "År", "Värde", "Kolada-id", "Målvärde", "Riktning", "Källa"]
 REQUIRED_COLUMNS = ["Nyckeltal", "Enhet", "År", "Värde"]
+# With years as columns (Kolada's and SCB's exports), År and Värde are the year columns.
+YEAR_LAYOUT_COLUMNS = ["År", "Värde"]
 SUBMISSION_COLUMNS = ["Förvaltning", "Mål"]
 SETTINGS_SHEET = "Uppgifter"
 SETTINGS_ROWS = ["Förvaltning", "Mål", "Rubrik", "Id", "Under", "Ordning"]
@@ -38,6 +53,9 @@ DEFAULT_TITLE = "Nyckeltal"
 # The starter's example row; left in place it would be published, so it is an error.
 EXAMPLE_NAME = "Exempel: andel elever med gymnasiebehörighet (skriv över raden)"
 HEADER_SEARCH_ROWS = 20
+# A header cell that is a year: 2021, 2021.0 or '2021'.
+YEAR_HEADER = re.compile(r"\d{4}")
+LISTED = 10  # hidden rows named in a note; more are counted
 
 # Key in the key-figure dict for each column.
 _FIELDS = {
@@ -51,6 +69,45 @@ _FIELDS = {
 
 
 @dataclass
+class _Sheet:
+    """A worksheet with what of it is hidden, and the hidden rows that held something."""
+
+    sheet: Any
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # 1-based column numbers
+    skipped_rows: list[int] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.sheet.title
+
+    def rows(self) -> Any:
+        """(row number, cells) for every visible row, empty rows included; a hidden row that
+        holds something is remembered in ``skipped_rows`` (afresh for each reading)."""
+        self.skipped_rows = []
+        for number, cells in enumerate(self.sheet.iter_rows(), start=1):
+            if number in self.hidden_rows:
+                if any(_text(cell.value) for cell in cells):
+                    self.skipped_rows.append(number)
+                continue
+            yield number, cells
+
+    def shown(self, index: int) -> bool:
+        """Whether the cell at 0-based ``index`` in a row stands in a visible column."""
+        return index + 1 not in self.hidden_columns
+
+
+@dataclass
+class _Header:
+    """The key-figure sheet's header row: column label -> cell index, and year columns."""
+
+    row: int
+    labels: dict[str, int] = field(default_factory=dict)
+    years: dict[int, tuple[int, str]] = field(default_factory=dict)  # year -> (index, as written)
+    hidden: list[str] = field(default_factory=list)  # hidden columns' header texts
+
+
+@dataclass
 class _Table:
     """What the key-figure sheet holds."""
 
@@ -59,6 +116,8 @@ class _Table:
     places: dict[KeyPath, str] = field(default_factory=dict)
     # Förvaltning and Mål columns: value -> first row it stands on.
     columns: dict[str, dict[Any, int]] = field(default_factory=dict)
+    # What was left out because it is hidden, for the receipt.
+    notes: list[ReadError] = field(default_factory=list)
 
 
 def read_key_figures_xlsx(name: str, content: bytes) -> tuple[list[dict], dict[KeyPath, str]]:
@@ -72,7 +131,8 @@ def read_key_figures_xlsx(name: str, content: bytes) -> tuple[list[dict], dict[K
     # Read-only sheets are parsed while their rows are read, so parse errors come here too.
     with unreadable_as("Excel-fil"):
         try:
-            table = _read_figures(_figure_sheet(workbook))
+            sheet, _ = _figure_sheet(workbook)
+            table = _read_figures(sheet)
         finally:
             workbook.close()
     return table.figures, table.places
@@ -83,14 +143,16 @@ def read_xlsx_submission(name: str, content: bytes, folder: str) -> RawSubmissio
 
     ``folder`` is not used; every office reader takes (name, content, folder).
     Without a Rubrik the section id defaults to 'nyckeltal-<förvaltning>', so several
-    departments' key-figure sections in one goal do not collide.
+    departments' key-figure sections in one goal do not collide. What was left out because
+    it is hidden comes back as the submission's notes.
     """
     check_zip(name, content)
     workbook = _open(content)
     with unreadable_as("Excel-fil"):
         try:
-            table = _read_figures(_figure_sheet(workbook))
-            settings, places = _read_settings(workbook)
+            sheet, notes = _figure_sheet(workbook)
+            table = _read_figures(sheet)
+            settings, places, settings_notes = _read_settings(workbook)
         finally:
             workbook.close()
     for label in SUBMISSION_COLUMNS:
@@ -123,7 +185,8 @@ def read_xlsx_submission(name: str, content: bytes, folder: str) -> RawSubmissio
     data["nyckeltal"] = table.figures
     places.update(table.places)
     places.setdefault(("nyckeltal",), f"blad '{table.sheet}'")
-    return RawSubmission(data, key_places=places)
+    notes = tuple(notes + table.notes + settings_notes)
+    return RawSubmission(data, key_places=places, notes=notes)
 
 
 def _open(content: bytes) -> Any:
@@ -138,49 +201,103 @@ def _open(content: bytes) -> Any:
         )
 
 
-def _figure_sheet(workbook: Any) -> Any:
+def _figure_sheet(workbook: Any) -> tuple[_Sheet, list[ReadError]]:
     """The key-figure sheet: the first visible sheet with a 'Nyckeltal' header, so a 'Läs
     mig' sheet or a hidden helper sheet before it does not matter. Without one, the first
-    visible sheet (whose message then says what its header lacks)."""
-    visible = [
-        sheet
-        for sheet in workbook.worksheets
-        if sheet.title.casefold() != SETTINGS_SHEET.casefold()
-        and getattr(sheet, "sheet_state", "visible") == "visible"
-    ]
+    visible sheet (whose message then says what its header lacks). Also a note for each
+    hidden sheet that holds something: it is not read."""
+    visible, notes = [], []
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "sheet_state", "visible") == "visible":
+            if sheet.title.casefold() != SETTINGS_SHEET.casefold():
+                visible.append(sheet)
+            continue
+        sheet.reset_dimensions()
+        if any(_text(value) for row in sheet.iter_rows(values_only=True) for value in row):
+            notes.append(
+                office_error("excel_hidden_sheet", place=f"blad '{sheet.title}'", sheet=sheet.title)
+            )
     for sheet in visible:
         sheet.reset_dimensions()  # some writers record wrong dimensions; read all rows
-        if _has_header(sheet):
-            return sheet
+        view = _view(sheet)
+        if _has_header(view):
+            return view, notes
+    hidden = [s for s in workbook.worksheets if s not in visible]
+    for sheet in hidden:
+        if sheet.title.casefold() != SETTINGS_SHEET.casefold() and _has_header(_view(sheet)):
+            raise office_error(
+                "excel_figure_sheet_hidden", place=f"blad '{sheet.title}'", sheet=sheet.title
+            )
     if visible:
-        return visible[0]
+        return _view(visible[0]), notes
     raise office_error("no_sheet")
 
 
-def _has_header(sheet: Any) -> bool:
-    for number, cells in _rows(sheet):
-        if "nyckeltal" in {_normal(t) for t in (_text(c.value) for c in cells) if t}:
+def _view(sheet: Any) -> _Sheet:
+    rows, columns = _hidden(sheet)
+    return _Sheet(sheet, hidden_rows=rows, hidden_columns=columns)
+
+
+def _hidden(sheet: Any) -> tuple[set[int], set[int]]:
+    """Hidden row and column numbers (1-based) from the sheet's XML: <row r="5" hidden="1">,
+    <col min="3" max="4" hidden="1">, and rows or columns of zero height or width."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    number = 0
+    # The read-only worksheet's own part, parsed as openpyxl parses it (defusedxml).
+    with sheet._get_source() as source:
+        for _, element in iterparse(source):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "row":
+                number = int(element.get("r") or number + 1)
+                if _is_hidden(element, "ht"):
+                    rows.add(number)
+                element.clear()
+            elif tag == "col":
+                if _is_hidden(element, "width"):
+                    first = int(element.get("min") or 1)
+                    last = min(int(element.get("max") or first), 16_384)
+                    columns.update(range(first, last + 1))
+            elif tag == "sheetData":
+                element.clear()
+    return rows, columns
+
+
+def _is_hidden(element: Any, size: str) -> bool:
+    if (element.get("hidden") or "").strip().lower() in ("1", "true"):
+        return True
+    try:
+        return float(element.get(size)) == 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _has_header(sheet: _Sheet) -> bool:
+    for number, cells in sheet.rows():
+        if "nyckeltal" in _normals(sheet, cells):
             return True
         if number >= HEADER_SEARCH_ROWS:
             return False
     return False
 
 
-def _rows(sheet: Any) -> Any:
-    """(row number, cells) for every row, empty rows included."""
-    return enumerate(sheet.iter_rows(), start=1)
+def _normals(sheet: _Sheet, cells: tuple) -> set[str]:
+    """The normalised texts of a row's visible cells."""
+    texts = (_text(c.value) for i, c in enumerate(cells) if sheet.shown(i))
+    return {_normal(t) for t in texts if t}
 
 
-def _read_figures(sheet: Any) -> _Table:
+def _read_figures(sheet: _Sheet) -> _Table:
     table = _Table(sheet.title)
-    rows = _rows(sheet)
-    header = _find_header(rows, sheet.title)  # consumes rows up to the header; the rest follow
+    rows = sheet.rows()
+    header = _find_header(rows, sheet)  # consumes rows up to the header; the rest follow
     by_name: dict[str, int] = {}
     years: dict[tuple[int, Any], int] = {}  # (figure, year) -> row
     set_on: dict[tuple[int, str], int] = {}  # (figure, key) -> row that set it
     for number, cells in rows:
-        values = {label: _cell(cells, index) for label, index in header.items()}
-        if all(v is None for v in values.values()):
+        values = {label: _cell(cells, index) for label, index in header.labels.items()}
+        by_year = {year: _cell(cells, index) for year, (index, _) in header.years.items()}
+        if all(v is None for v in [*values.values(), *by_year.values()]):
             continue
         where = f"blad '{sheet.title}', rad {number}"
         name = _text(values["Nyckeltal"])
@@ -192,13 +309,22 @@ def _read_figures(sheet: Any) -> _Table:
             value = _setting(label, values.get(label))
             if value is not None:
                 table.columns.setdefault(label, {}).setdefault(value, number)
+        if name in by_name and header.years:
+            raise office_error(
+                "excel_figure_twice",
+                place=f"{where}, kolumn Nyckeltal",
+                name=name,
+                other=set_on[(by_name[name], "namn")],
+            )
         if name not in by_name:
             by_name[name] = len(table.figures)
             table.figures.append({"namn": name, "värden": {}})
             index = by_name[name]
+            set_on[(index, "namn")] = number
             table.places[("nyckeltal", index)] = where
             table.places[("nyckeltal", index, "namn")] = f"{where}, kolumn Nyckeltal"
-            table.places[("nyckeltal", index, "värden")] = f"{where}, kolumn År"
+            column = "År" if "År" in header.labels else "Nyckeltal"
+            table.places[("nyckeltal", index, "värden")] = f"{where}, kolumn {column}"
         index = by_name[name]
         figure = table.figures[index]
         for label, key in _FIELDS.items():
@@ -219,6 +345,11 @@ def _read_figures(sheet: Any) -> _Table:
                 figure[key] = value
                 set_on[(index, key)] = number
                 table.places[("nyckeltal", index, key)] = f"{where}, kolumn {label}"
+        if header.years:
+            for year, (_, written) in header.years.items():
+                figure["värden"][year] = _number(by_year[year])
+                table.places[("nyckeltal", index, "värden", year)] = f"{where}, kolumn {written}"
+            continue
         year = _year(values["År"])
         if year is None:
             raise office_error("row_without_year", place=f"{where}, kolumn År")
@@ -236,41 +367,86 @@ def _read_figures(sheet: Any) -> _Table:
         table.places[("nyckeltal", index, "värden", year)] = f"{where}, kolumn {column}"
     if not table.figures:
         raise office_error("no_key_figures", place=f"blad '{sheet.title}'", sheet=sheet.title)
+    table.notes = _hidden_notes(sheet, header.hidden)
     return table
 
 
-def _find_header(rows: Any, sheet: str) -> dict[str, int]:
-    """Column label -> cell index, from the first row that names a 'Nyckeltal' column."""
+def _find_header(rows: Any, sheet: _Sheet) -> _Header:
+    """The first visible row that names a 'Nyckeltal' column, read into a _Header.
+
+    A cell in a hidden column is not a column of the table, known or not; a required column
+    that stands only hidden is named as hidden."""
     known = FIGURE_COLUMNS + SUBMISSION_COLUMNS
     normal = {_normal(label): label for label in known}
     for number, cells in rows:
-        texts = [_text(cell.value) for cell in cells]
-        if "nyckeltal" not in {_normal(t) for t in texts if t}:
+        if "nyckeltal" not in _normals(sheet, cells):
             if number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        where = f"blad '{sheet}', rad {number}"
-        header: dict[str, int] = {}
-        for index, text in enumerate(texts):
+        where = f"blad '{sheet.title}', rad {number}"
+        header = _Header(number)
+        for index, cell in enumerate(cells):
+            text = _text(cell.value)
             if text is None:
                 continue
+            if not sheet.shown(index):
+                header.hidden.append(text)
+                continue
             label = normal.get(_normal(text))
+            if label is None and YEAR_HEADER.fullmatch(text):
+                year = int(text)
+                if year in header.years:
+                    raise office_error("duplicate_column", place=where, column=text)
+                header.years[year] = (index, text)
+                continue
             if label is None:
                 raise _unknown_label(text, known, where, kind="column")
-            if label in header:
+            if label in header.labels:
                 raise office_error("duplicate_column", place=where, column=label)
-            header[label] = index
-        for label in REQUIRED_COLUMNS:
-            if label not in header:
-                raise office_error("missing_column", place=where, column=label)
+            header.labels[label] = index
+        if header.years:
+            for label in YEAR_LAYOUT_COLUMNS:
+                if label in header.labels:
+                    shown = ", ".join(written for _, written in header.years.values())
+                    raise office_error("excel_mixed_layout", place=where, column=label, years=shown)
+        required = ["Nyckeltal", "Enhet"] if header.years else REQUIRED_COLUMNS
+        hidden = {_normal(text) for text in header.hidden}
+        for label in required:
+            if label not in header.labels:
+                code = "excel_hidden_column" if _normal(label) in hidden else "missing_column"
+                raise office_error(code, place=where, column=label)
         return header
     raise office_error(
         "no_header",
-        place=f"blad '{sheet}'",
-        sheet=sheet,
+        place=f"blad '{sheet.title}'",
+        sheet=sheet.title,
         required=", ".join(REQUIRED_COLUMNS),
         rows=HEADER_SEARCH_ROWS,
     )
+
+
+def _hidden_notes(sheet: _Sheet, columns: list[str]) -> list[ReadError]:
+    """Notes for the receipt: the hidden rows that held something, the hidden columns."""
+    notes = []
+    place = f"blad '{sheet.title}'"
+    if sheet.skipped_rows:
+        notes.append(
+            office_error("excel_hidden_rows", place=place, rows=_listed(sheet.skipped_rows))
+        )
+    if columns:
+        shown = _listed([f"'{text}'" for text in columns])
+        notes.append(office_error("excel_hidden_columns", place=place, columns=shown))
+    return notes
+
+
+def _listed(items: list) -> str:
+    """'5', '5 och 7', '5, 7 och 9'; past LISTED items, the rest are counted."""
+    words = [str(item) for item in items]
+    if len(words) > LISTED:
+        return f"{', '.join(words[:LISTED])} och {len(words) - LISTED} till"
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} och {words[-1]}"
 
 
 def _unknown_label(text: str, known: list[str], where: str, kind: str) -> Exception:
@@ -285,20 +461,26 @@ def _unknown_label(text: str, known: list[str], where: str, kind: str) -> Except
     return office_error("unknown_column_plain", place=where, column=text, known=", ".join(known))
 
 
-def _read_settings(workbook: Any) -> tuple[dict[str, Any], dict[KeyPath, str]]:
-    """Label | value rows of the sheet 'Uppgifter' (if there is one)."""
+def _read_settings(workbook: Any) -> tuple[dict[str, Any], dict[KeyPath, str], list[ReadError]]:
+    """Label | value rows of the sheet 'Uppgifter' (if there is one); hidden rows and columns
+    are not read, and noted."""
     sheet = next(
         (s for s in workbook.worksheets if s.title.casefold() == SETTINGS_SHEET.casefold()), None
     )
     if sheet is None:
-        return {}, {}
+        return {}, {}, []
     sheet.reset_dimensions()
+    view = _view(sheet)
     normal = {_normal(label): label for label in SETTINGS_ROWS}
     settings: dict[str, Any] = {}
     places: dict[KeyPath, str] = {}
-    for number, cells in _rows(sheet):
-        written = _text(_cell(cells, 0))
-        value = _cell(cells, 1)
+    hidden_columns: set[str] = set()
+    for number, cells in view.rows():
+        for index in (0, 1):
+            if not view.shown(index) and _cell(cells, index) is not None:
+                hidden_columns.add(get_column_letter(index + 1))
+        written = _text(_cell(cells, 0)) if view.shown(0) else None
+        value = _cell(cells, 1) if view.shown(1) else None
         where = f"blad '{sheet.title}', rad {number}"
         if written is None:
             continue
@@ -312,7 +494,7 @@ def _read_settings(workbook: Any) -> tuple[dict[str, Any], dict[KeyPath, str]]:
         if shown is not None:
             settings[key] = shown
             places[(key,)] = where
-    return settings, places
+    return settings, places, _hidden_notes(view, sorted(hidden_columns))
 
 
 def _cell(cells: tuple, index: int) -> Any:
@@ -389,16 +571,22 @@ def _year(value: Any) -> Any:
 def _number(value: Any) -> Any:
     """A number, None for an empty cell (missing, never 0), or the text for pydantic to name.
 
-    Text like '86,4', '61,5 %' or '1 234,5' (a number typed as text, Swedish style) is read
-    as a number.
+    Text like '86,4', '61,5 %', '1 234,5' (a space, no-break space or thin space between
+    thousands) or '−3,2' (a typographic minus), a number typed as text Swedish style, is read
+    as a number. Thousands must come in groups of three: '12 34' stays text.
     """
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip()
-    compact = re.sub(r"[\s\u00a0\u202f]", "", text).replace("−", "-").replace(",", ".")
-    compact = compact.removesuffix("%")  # '61,5 %': the unit is in the Enhet column
-    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", compact):
-        return float(compact)
+    compact = re.sub(r"[\u00a0\u202f\u2009]", " ", text).translate(_MINUS)
+    compact = compact.removesuffix("%").rstrip()  # '61,5 %': the unit is in the Enhet column
+    if _SWEDISH_NUMBER.fullmatch(compact):
+        return float(compact.replace(" ", "").replace(",", "."))
     return text
+
+
+# A typographic minus (U+2212) or an en dash, as Word and Excel's autocorrect write it.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+_SWEDISH_NUMBER = re.compile(r"[+-]?((\d{1,3}( \d{3})+|\d+)([.,]\d+)?|[.,]\d+)")

@@ -99,7 +99,7 @@ def _from_file_name(name: str, folder: str, response: dict[str, Any]) -> dict[st
     if match is None:
         raise office_error("kolada_bare_name", name=name.rsplit("/", 1)[-1])
     return {
-        "förvaltning": folder,
+        "förvaltning": folder.split("/", 1)[0],  # the department's folder, not a subfolder
         "mål": int(match[1]),
         "namn": match[2].strip(),
         "enhet": match[3].strip(),

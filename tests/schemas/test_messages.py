@@ -52,3 +52,8 @@ def test_our_codes_are_unique_and_never_a_pydantic_error_type():
     written = [key.value for key in table.keys]
     assert len(written) == len(set(written)) > 80  # a repeated key would silently win
     assert not set(written) & set(PYDANTIC_MESSAGES)
+
+
+def test_a_year_key_is_named_as_the_year_not_counted():
+    """'värden › 2021' for the value of 2021, where a list position reads 'nr 1'."""
+    assert key_path(("nyckeltal", 0, "värden", 2021)) == "nyckeltal › nr 1 › värden › 2021"

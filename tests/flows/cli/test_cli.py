@@ -188,3 +188,13 @@ def test_a_file_just_made_is_checked_at_once_and_the_template_text_is_named(demo
         in result.stdout
     )
     assert "exempeltexten 'Skriv texten här, i vanliga stycken med…' finns kvar" in result.stdout
+
+
+def test_python_dash_m_runs_the_same_command(tmp_path):
+    shown = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert shown.returncode == 0 and shown.stdout.startswith("agenda2030 ")
