@@ -10,16 +10,30 @@ from PIL import Image
 
 MAX_FILE_BYTES = 25 * 1024 * 1024  # any dropped file; larger ones are not even read
 MAX_TEXT_CHARS = 200_000  # about 60 pages of prose in one submission
-MAX_NESTING = 12  # lists and quotes inside each other; WeasyPrint overflows near 140
+# Lists and quotes inside each other, as a person counts them. The Markdown parser flattens
+# what lies deeper than about ten into plain text, so deeper would silently lose structure.
+MAX_NESTING = 8
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo; decompression bombs are far larger
 IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
 
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+_NESTING_OPENERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open"})
+
+
 def nesting_depth(text: str) -> int:
-    """The deepest block nesting (lists, quotes) in a Markdown text."""
-    return max((token.level for token in _markdown.parse(text)), default=0)
+    """How many lists and quotes stand inside each other at the deepest, as a person counts
+    them: a list in a list is two levels (markdown-it's token level also counts each item and
+    paragraph, which made a six-level list read as 13)."""
+    depth = deepest = 0
+    for token in _markdown.parse(text):
+        if token.type in _NESTING_OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type.removesuffix("_close") + "_open" in _NESTING_OPENERS:
+            depth -= 1
+    return deepest
 
 
 def image_problem(content: bytes) -> tuple[str, dict] | None:

@@ -58,7 +58,8 @@ PROJECT_MESSAGES: dict[str, str] = {
     "file_too_large": "filen är {size} MB; största tillåtna storlek är {limit} MB",
     "text_too_long": "texten är {length} tecken lång; högst {limit} tecken får plats i ett bidrag",
     "nesting_too_deep": (
-        "listor och citat ligger {depth} nivåer i varandra; högst {limit} nivåer går att typsätta"
+        "listor och citat ligger fler än {limit} nivåer i varandra; högst {limit} nivåer går att "
+        "typsätta – lägg de innersta punkterna på en nivå högre upp"
     ),
     "image_format": "bilden '{src}' är av typen {format}; använd PNG eller JPEG",
     "image_too_large": (

@@ -71,7 +71,9 @@ def owing(paths: Paths, edition, items, contacts, today: dt.date | None):
     return status, owed(edition, status, items, contacts, before)
 
 
-def validate_command(args: argparse.Namespace) -> int:
+def drop_folder_now(args: argparse.Namespace):
+    """(paths, edition, outcomes, contacts) of the edition the options name, as the drop
+    folder is now; or the exit code, said on stderr, when there is no edition to check."""
     from flows.readers.edition import EditionError
 
     if (paths := edition_paths(args)) is None:
@@ -80,6 +82,13 @@ def validate_command(args: argparse.Namespace) -> int:
         edition, items, contacts = _checked(paths, args.settle)
     except EditionError as error:
         return edition_error(error)
+    return paths, edition, items, contacts
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    if isinstance(found := drop_folder_now(args), int):
+        return found
+    paths, edition, items, contacts = found
     print_outcomes(items)
     print_summary(items, *owing(paths, edition, items, contacts, args.today))
     # A link in place of a folder or a file beside rapport.yaml is as much to mend as an error.
@@ -88,17 +97,13 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def status_command(args: argparse.Namespace) -> int:
     from flows.publish import edition_lock, publish
-    from flows.readers.edition import EditionError
     from flows.receipt.completeness import matrix_text
     from flows.receipt.outcomes import count_text
     from flows.receipt.pages import receipt_pages
 
-    if (paths := edition_paths(args)) is None:
-        return 2
-    try:
-        edition, items, contacts = _checked(paths, args.settle)
-    except EditionError as error:
-        return edition_error(error)
+    if isinstance(found := drop_folder_now(args), int):
+        return found
+    paths, edition, items, contacts = found
     status, owed = owing(paths, edition, items, contacts, args.today)
     print(f"{edition.title} {edition.year}: {status.deadline_text}.")
     print(f"I inlämningsmappen: {count_text(items)}.")

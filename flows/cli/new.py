@@ -99,7 +99,7 @@ def new_command(args: argparse.Namespace) -> int:
     else:
         from flows.starters.office import xlsx_template
 
-        target.write_bytes(xlsx_template(args.department, args.goal))
+        target.write_bytes(xlsx_template(args.department, args.goal, args.title))
         print("Excel-mallen är skapad. En rad per nyckeltal och år; spara som .xlsx.")
     print("Kontrollera sedan med: agenda2030 validate")
     print(target)

@@ -104,17 +104,13 @@ def changes_command(args: argparse.Namespace) -> int:
 
 
 def remind_command(args: argparse.Namespace) -> int:
-    from flows.cli.check import _checked, owing
-    from flows.readers.edition import EditionError
+    from flows.cli.check import drop_folder_now, owing
     from flows.receipt.mailer import SmtpSettings, send_all
     from flows.receipt.reminders import reminders
 
-    if (paths := edition_paths(args)) is None:
-        return 2
-    try:
-        edition, items, contacts = _checked(paths, args.settle)
-    except EditionError as error:
-        return edition_error(error)
+    if isinstance(found := drop_folder_now(args), int):
+        return found
+    paths, edition, items, contacts = found
     status, owed = owing(paths, edition, items, contacts, args.today)
     settings = SmtpSettings.from_environment(
         host=args.smtp_host,

@@ -154,7 +154,9 @@ def receipt_files(
     alone, since departments need it: the previous build's PDF, HTML and manifest stay as they
     were, and ``bygge`` (publicerad: false, its own inputs_sha256) tells the two builds apart.
     """
-    pages = receipt_pages(edition, items, status, TEMPLATES_DIR)
+    # The department pages name their build by its inputs' digest, as validering.json does.
+    digest = build.get("indata_sha256") or ""
+    pages = receipt_pages(edition, items, status, TEMPLATES_DIR, build=digest[:12] or None)
     return {OutputNames.receipt: json_bytes({"bygge": build, **receipt_json(items)})} | {
         relative: html.encode() for relative, html in pages.items()
     }

@@ -52,6 +52,7 @@ SETTINGS_ROWS = ["Förvaltning", "Mål", "Rubrik", "Id", "Under", "Ordning"]
 DEFAULT_TITLE = "Nyckeltal"
 # The starter's example row; left in place it would be published, so it is an error.
 EXAMPLE_NAME = "Exempel: andel elever med gymnasiebehörighet (skriv över raden)"
+EXAMPLE_KOLADA_ID = "N15428"  # the example row's id (flows/starters/office.py)
 HEADER_SEARCH_ROWS = 20
 # A header cell that is a year: 2021, 2021.0 or '2021'.
 YEAR_HEADER = re.compile(r"\d{4}")

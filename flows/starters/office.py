@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from flows.readers.excel import (
+    EXAMPLE_KOLADA_ID,
     EXAMPLE_NAME,
     FIGURE_COLUMNS,
     SETTINGS_SHEET,
@@ -116,13 +117,14 @@ def docx_template(department: str, goal: int, title: str | None = None) -> bytes
     return _reproducible(buffer.getvalue())
 
 
-def xlsx_template(department: str, goal: int) -> bytes:
-    """The Excel starter: the key-figure sheet with one example row, and 'Uppgifter'."""
+def xlsx_template(department: str, goal: int, title: str | None = None) -> bytes:
+    """The Excel starter: the key-figure sheet with one example row, and 'Uppgifter' (with
+    the section's heading, when one is given)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nyckeltal"
     sheet.append(FIGURE_COLUMNS)
-    sheet.append([EXAMPLE_NAME, "procent", 2024, 86.4, "N15428", 90, "högre", "Kolada"])
+    sheet.append([EXAMPLE_NAME, "procent", 2024, 86.4, EXAMPLE_KOLADA_ID, 90, "högre", "Kolada"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -153,7 +155,7 @@ def xlsx_template(department: str, goal: int) -> bytes:
     sheet.add_data_validation(year)
 
     settings = workbook.create_sheet(SETTINGS_SHEET)
-    values = {"Förvaltning": department, "Mål": goal}
+    values = {"Förvaltning": department, "Mål": goal, "Rubrik": title}
     for label, explanation in _XLSX_SETTINGS:
         settings.append([label, values.get(label), explanation])
         settings.cell(settings.max_row, 1).font = Font(bold=True)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +42,7 @@ def test_receipt_pages_per_department_name_the_broken_file(demo_build):
     assert '<th scope="row">rad 3, nyckel mål</th>' in page
     assert "Ska vara högst 17, men är 18." in page  # what is wrong, then how to fix it
     assert "Så här rättar du" in page
+    assert re.search(r"Kontrollerat \d{4}-\d\d-\d\d, bygge [0-9a-f]{12}\.", page)  # which build
     assert {p.stem for p in folder.glob("*.html")} >= {
         "index",
         "kommunledningskontoret",

@@ -234,6 +234,20 @@ def test_deeply_nested_lists_are_refused_before_rendering():
     text = section() + nested
     (problem,) = check("kommunledningskontoret/a.md", text).problems
     assert problem.code == "nesting_too_deep"
+    assert "fler än 8 nivåer i varandra" in problem.message
+
+
+def test_a_list_is_counted_as_a_person_counts_its_levels():
+    """Six levels of list are six, not the parser's 13 tokens deep: accepted; nine refused."""
+    from flows.limits import nesting_depth
+
+    def levels(n: int) -> str:
+        return "".join("  " * depth + "- nivå\n" for depth in range(n))
+
+    assert nesting_depth(levels(6)) == 6
+    assert check("kommunledningskontoret/a.md", section() + levels(6)).accepted
+    (problem,) = check("kommunledningskontoret/a.md", section() + levels(9)).problems
+    assert problem.code == "nesting_too_deep"
 
 
 def test_very_long_text_is_refused():

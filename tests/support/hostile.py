@@ -223,6 +223,12 @@ def drop_hostile_entries(edition: Path, outside: Path) -> dict[str, str]:
     (edition / "direkt-i-utgavan.md").write_text(front("11", "Fel plats"), "utf-8")
     (edition / "kultur-fritid").mkdir()
     (edition / "kultur-fritid" / "felstavad-mapp.md").write_text(front("11", "Fel mapp"), "utf-8")
+    # A name that is not valid UTF-8 (Latin-1 'ä'), as an old Windows share may write it.
+    descriptor = os.open(
+        os.path.join(os.fsencode(folder), b"bidr\xe4g.md"), os.O_WRONLY | os.O_CREAT
+    )
+    os.write(descriptor, front("11", "Fel teckenkodning i namnet").encode())
+    os.close(descriptor)
     future = folder / "framtida.md"
     future.write_text(front("11", "Från framtiden"), "utf-8")
     os.utime(future, (4_102_444_800, 4_102_444_800))  # year 2100
@@ -236,5 +242,6 @@ def drop_hostile_entries(edition: Path, outside: Path) -> dict[str, str]:
         "lankad-mapp": "ignorerad",
         "direkt-i-utgavan.md": "ignorerad",
         "kultur-fritid/felstavad-mapp.md": "avvisad",
+        f"{FOLDER}/bidr\ufffdg.md": "ignorerad",
         f"{FOLDER}/framtida.md": "godkänd",
     }

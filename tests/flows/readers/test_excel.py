@@ -500,3 +500,15 @@ def test_a_bad_value_is_located_at_its_cell_and_year(rows, where):
         Submission.model_validate(raw.data, context=VALIDATION_CONTEXT)
     (problem,) = problems_from(caught.value, raw, "x/n.xlsx")
     assert str(problem).startswith(f"x/n.xlsx, {where}, nyckel 'nyckeltal › nr 1 › värden › 2021'")
+
+
+def test_new_with_a_title_writes_it_into_the_settings_sheet():
+    """Issue 14: `new --format xlsx --title` is no longer ignored."""
+    content = xlsx_template(DEPARTMENT, 4, "Skolans nyckeltal")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook["Nyckeltal"]
+    sheet["A2"] = "Andel elever som simmar"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    raw = read_xlsx_submission("nyckeltal.xlsx", buffer.getvalue(), DEPARTMENT)
+    assert raw.data["rubrik"] == "Skolans nyckeltal"
