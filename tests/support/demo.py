@@ -71,3 +71,20 @@ SEED_VISION_SENTENCES = [
     "Visionsmål 2 Kommunikationer – Närmare varandra och omvärlden, främjas av vänortsbesök, "
     "skolutbyten och internationella projekt.",
 ]
+
+
+def shared_corpus() -> Path:
+    """The founders' shared corpus of real files, read in place, never copied: beside the
+    checkout (../shared), or where AGENDA2030_SHARED says, or at the machine's /work/shared
+    (a clean clone elsewhere on this machine, as CI makes)."""
+    import os
+
+    candidates = [
+        os.environ.get("AGENDA2030_SHARED"),
+        TESTS_DIR.parent.parent / "shared",
+        "/work/shared",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "corpus").is_dir():
+            return Path(candidate) / "corpus"
+    raise FileNotFoundError("the shared corpus is not found: set AGENDA2030_SHARED to its folder")
