@@ -24,13 +24,14 @@ from schemas.messages import PROJECT_MESSAGES
 logger = logging.getLogger(__name__)
 
 
-def merge_each_file_apart(edition: Edition, checked: list[Checked]) -> list[Checked]:
-    """``checked`` with every accepted file that cannot be merged even alone rejected as an
-    internal error: a file's fault never leaves the file. Merging all of them is tried first,
-    so this costs nothing when nothing is wrong."""
+def merge_each_file_apart(
+    edition: Edition, checked: list[Checked]
+) -> tuple[Report, list[Checked]]:
+    """The report, and ``checked`` with every accepted file that cannot be merged even alone
+    rejected as an internal error: a file's fault never leaves the file. The whole merge is
+    tried first and is the result when nothing is wrong, so nothing is merged twice then."""
     try:
-        merge(edition, checked)
-        return checked
+        return merge(edition, checked), checked
     except Exception:  # noqa: BLE001  (the boundary: a fault of ours, found file by file)
         logger.exception("merge failed; merging each file alone")
     result = []
@@ -45,7 +46,7 @@ def merge_each_file_apart(edition: Edition, checked: list[Checked]) -> list[Chec
                     Problem(file=item.file, code="internal_error", message=message)
                 )
         result.append(item)
-    return result
+    return merge(edition, result), result
 
 
 def merge(edition: Edition, checked: list[Checked]) -> Report:

@@ -115,9 +115,10 @@ def read_and_validate(dropped: DroppedFile, edition: Edition, assets: dict[str, 
 
 
 @task(name="merge", cache_policy=NO_CACHE)
-def merge_task(edition: Edition, checked: list[Checked]) -> Report:
-    """Merge the accepted submissions into one report."""
-    return merge(edition, checked)
+def merge_task(edition: Edition, checked: list[Checked]) -> tuple[Report, list[Checked]]:
+    """Merge the accepted submissions into one report; a file that cannot be merged is
+    rejected alone (merge_each_file_apart)."""
+    return merge_each_file_apart(edition, checked)
 
 
 @task(name="render", cache_policy=NO_CACHE)
@@ -355,8 +356,7 @@ def _build(
     if strict and (reasons := strict_reasons(outcomes(files, checked, edition), edition, today)):
         return not_published("strikt bygge: " + "; ".join(reasons), checked)
 
-    checked = merge_each_file_apart(edition, checked)  # a file's fault stays in the file
-    report = merge_task(edition, checked)
+    report, checked = merge_task(edition, checked)
     lap("merge")
 
     try:

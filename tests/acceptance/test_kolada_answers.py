@@ -2,12 +2,11 @@
 chart in its goal's chapter, with nothing written around it but the file's name."""
 
 import json
-import shutil
 
 import pikepdf
 import pytest
 
-from tests.support.demo import DEMO_INPUTS, DEMO_YEAR, TODAY
+from tests.support.demo import build_with
 from tests.support.pdf_structure import page_texts, struct_elements, tag
 
 V2 = {  # as api.kolada.se/v2/data/kpi/N07403/municipality/0883 answers
@@ -53,22 +52,8 @@ NAMES = {
 
 @pytest.fixture(scope="module")
 def build(prefect_harness, tmp_path_factory):
-    from flows.orchestration.build import build_report
-
-    root = tmp_path_factory.mktemp("kolada")
-    edition = root / "inputs" / str(DEMO_YEAR)
-    shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), edition)
-    for name, answer in NAMES.items():
-        (edition / name).write_text(json.dumps(answer), "utf-8")
-    result = build_report(
-        year=DEMO_YEAR,
-        inputs=root / "inputs",
-        outputs=root / "outputs",
-        settle_seconds=0,
-        today=TODAY,
-    )
-    receipt = json.loads((root / "outputs" / str(DEMO_YEAR) / "validering.json").read_text())
-    return result, {entry["fil"]: entry for entry in receipt["filer"]}
+    answers = {name: json.dumps(answer) for name, answer in NAMES.items()}
+    return build_with(tmp_path_factory.mktemp("kolada"), answers)
 
 
 def test_both_answers_are_accepted(build):

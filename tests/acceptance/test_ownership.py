@@ -4,12 +4,9 @@ the goal's assessment. Both texts are published, one assessment, the owner's, an
 departments' receipts say what happened. File names are chosen so that path order would
 have let the newcomer win."""
 
-import json
-import shutil
-
 import pytest
 
-from tests.support.demo import DEMO_INPUTS, DEMO_YEAR, TODAY
+from tests.support.demo import build_with
 from tests.support.pdf_structure import page_texts
 
 NEWCOMER = """---
@@ -26,21 +23,8 @@ Kultur och fritid erbjuder simskola för alla barn i årskurs två.
 
 @pytest.fixture(scope="module")
 def build(prefect_harness, tmp_path_factory):
-    from flows.orchestration.build import build_report
-
-    root = tmp_path_factory.mktemp("agande")
-    edition = root / "inputs" / str(DEMO_YEAR)
-    shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), edition)
-    (edition / "kultur-och-fritid" / "a-mal-03-simskola.md").write_text(NEWCOMER, "utf-8")
-    result = build_report(
-        year=DEMO_YEAR,
-        inputs=root / "inputs",
-        outputs=root / "outputs",
-        settle_seconds=0,
-        today=TODAY,
-    )
-    receipt = json.loads((root / "outputs" / str(DEMO_YEAR) / "validering.json").read_text())
-    return result, {entry["fil"]: entry for entry in receipt["filer"]}
+    newcomer = {"kultur-och-fritid/a-mal-03-simskola.md": NEWCOMER}
+    return build_with(tmp_path_factory.mktemp("agande"), newcomer)
 
 
 def test_both_texts_are_published_with_the_owners_assessment(build):

@@ -88,3 +88,27 @@ def shared_corpus() -> Path:
         if candidate and (Path(candidate) / "corpus").is_dir():
             return Path(candidate) / "corpus"
     raise FileNotFoundError("the shared corpus is not found: set AGENDA2030_SHARED to its folder")
+
+
+def build_with(root: Path, files: dict[str, str | bytes]):
+    """The real flow run once on a copy of the demo edition under ``root``, with ``files``
+    (edition path: text or bytes) dropped in. Returns the BuildResult and the receipt's
+    entries by file. Needs the session's Prefect harness."""
+    import json
+
+    from flows.orchestration.build import build_report
+
+    edition = root / "inputs" / str(DEMO_YEAR)
+    shutil.copytree(DEMO_INPUTS / str(DEMO_YEAR), edition)
+    for name, content in files.items():
+        path = edition / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = build_report(
+        year=DEMO_YEAR,
+        inputs=root / "inputs",
+        outputs=root / "outputs",
+        settle_seconds=0,
+        today=TODAY,
+    )
+    receipt = json.loads((root / "outputs" / str(DEMO_YEAR) / "validering.json").read_text())
+    return result, {entry["fil"]: entry for entry in receipt["filer"]}
