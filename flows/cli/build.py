@@ -21,6 +21,7 @@ from flows.cli.options import (
 from flows.cli.output import edition_error, print_outcomes, print_summary
 from flows.orchestration.server import drain_logs, prefect_api
 from flows.settings import Paths
+from flows.timeline import mark, span
 
 
 def add_parsers(commands) -> None:
@@ -91,6 +92,7 @@ def add_parsers(commands) -> None:
 
 
 def build_command(args: argparse.Namespace) -> int:
+    mark("command")  # the interpreter has started and read the command line
     if (paths := edition_paths(args)) is None:
         return 2
     quiet_prefect()
@@ -100,25 +102,35 @@ def build_command(args: argparse.Namespace) -> int:
     # answers.
     with prefect_api(paths.outputs / ".prefect-server.log") as server:
         start_typesetting_ahead(paths, args, yield_to_server=server is not None)
-        from flows.orchestration.build import build_report  # Prefect loads slowly
-        from flows.readers.edition import EditionError
+        with span("imports"):
+            from flows.orchestration.build import build_report  # Prefect loads slowly
+            from flows.readers.edition import EditionError
 
         if server is not None:
-            server.wait_until_ready()
+            with span("server wait"):
+                server.wait_until_ready()
         try:
-            result = build_report(
-                year=paths.year,
-                inputs=paths.inputs,
-                outputs=paths.outputs,
-                draft=args.draft,
-                archive=args.archive,
-                strict=args.strict,
-                settle_seconds=args.settle,
-            )
+            with span("flow"):
+                result = build_report(
+                    year=paths.year,
+                    inputs=paths.inputs,
+                    outputs=paths.outputs,
+                    draft=args.draft,
+                    archive=args.archive,
+                    strict=args.strict,
+                    settle_seconds=args.settle,
+                )
         except EditionError as error:
             return edition_error(error)
         finally:
-            drain_logs()  # before a temporary server stops
+            with span("logs sent"):
+                drain_logs()  # before a temporary server stops
+    with span("results printed"):
+        return report_result(paths, result)
+
+
+def report_result(paths: Paths, result) -> int:
+    """What the build did, for the person at the terminal; the exit status."""
     print_outcomes(result.outcomes)
     if result.status is not None:
         print_summary(result.outcomes, result.status, result.owed)

@@ -1,14 +1,23 @@
-"""The cache key of one submission's read-and-validate: what its result depends on, by content.
+"""The cache of read-and-validate, by content: one key per file, one per department.
 
 A file's path is never the key on its own: Prefect hashes a ``Path`` by its text, so a cache
-keyed on it returns the old result after the file changes. The key here is made of the bytes'
+keyed on it returns the old result after the file changes. A file's key is made of the bytes'
 sha256, the file's place in the edition (the name appears in every message, and the folder
 decides the department), the edition config, the images the file may refer to, and the source
-of the code that reads and validates. The task's own source is added by the policy.
+of the code that reads and validates.
+
+The flow validates one department per task (Prefect's bookkeeping per task run costs more than
+checking a file does). The department's key is its files' keys together, plus the task's
+source, so an unchanged department is a Cached task run; inside a department that changed,
+each file's result is kept apart (``FileResults``) and only the changed files are read.
 """
 
+import contextlib
 import hashlib
 import json
+import os
+import pickle
+import tempfile
 from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -75,11 +84,19 @@ def submission_key(dropped: DroppedFile, edition: Edition, assets: Mapping[str, 
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def department_key(
+    files: list[DroppedFile], edition: Edition, assets: Mapping[str, bytes]
+) -> str:
+    """The content key of one department's files checked together (without the task's source)."""
+    keys = sorted(submission_key(dropped, edition, assets) for dropped in files)
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+
 def _key_from_parameters(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    dropped, edition, assets = (
-        _unquoted(parameters[name]) for name in ("dropped", "edition", "assets")
+    files, edition, assets = (
+        _unquoted(parameters[name]) for name in ("files", "edition", "assets")
     )
-    return submission_key(dropped, edition, assets)
+    return department_key(files, edition, assets)
 
 
 def _unquoted(value: Any) -> Any:
@@ -87,8 +104,39 @@ def _unquoted(value: Any) -> Any:
     return value.unquote() if isinstance(value, quote) else value
 
 
-# The policy of the read-and-validate task: content key + the task's source.
-SUBMISSION_CACHE = CachePolicy.from_cache_key_fn(_key_from_parameters) + TASK_SOURCE
+# The policy of the validate-department task: its files' content keys + the task's source.
+DEPARTMENT_CACHE = CachePolicy.from_cache_key_fn(_key_from_parameters) + TASK_SOURCE
+
+
+class FileResults:
+    """One file's read-and-validate result by its content key, kept as a pickle in a folder.
+
+    A result that cannot be read (a half-written or foreign file) is a miss; one that cannot
+    be written only costs time next build. Entries are written to a temporary name and renamed,
+    so a reader never sees half of one."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, key: str) -> Any | None:
+        try:
+            with (self.folder / key).open("rb") as file:
+                return pickle.load(file)  # noqa: S301 (our own results, in our own folder)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".")
+            try:
+                with os.fdopen(descriptor, "wb") as file:
+                    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.folder / key)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
 
 
 def assets_of_folder(assets: Mapping[str, bytes], folder: str) -> dict[str, bytes]:

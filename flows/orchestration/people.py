@@ -57,9 +57,13 @@ def _without_file(text: str, file: str) -> str:
 _ORDER = {FileStatus.REJECTED: 0}
 
 
-def receipt_rows(items: list[FileOutcome]) -> list[dict[str, str]]:
+def receipt_rows(
+    items: list[FileOutcome], from_cache: frozenset[str] = frozenset()
+) -> list[dict[str, str]]:
     """The receipt as a table: rejected first, then the files someone must act on, then the
-    accepted ones and the rest; every problem in full."""
+    accepted ones and the rest; every problem in full. ``Kontrollerad`` says whether this
+    build read the file or reused an earlier build's check of the same content
+    (``from_cache``)."""
 
     def rank(item: FileOutcome) -> int:
         if item.status is FileStatus.REJECTED:
@@ -79,9 +83,16 @@ def receipt_rows(items: list[FileOutcome]) -> list[dict[str, str]]:
                 "Fil": item.file,
                 "Status": str(item.status),
                 "Vad som hände": " | ".join(messages) or item.explanation,
+                "Kontrollerad": _checked_when(item, from_cache),
             }
         )
     return rows
+
+
+def _checked_when(item: FileOutcome, from_cache: frozenset[str]) -> str:
+    if item.status in (FileStatus.PENDING, FileStatus.IGNORED, FileStatus.ASSET):
+        return "–"  # not a submission this build checked
+    return "tidigare bygge (samma innehåll)" if item.file in from_cache else "nu"
 
 
 def previous_contents(out: Path) -> dict[str, Any] | None:

@@ -6,8 +6,11 @@
   --param year=2025`) or the API choose year, draft, strict and archive.
 - An optional cron schedule builds a draft of one edition, e.g. nightly during the collection
   period.
-- The watcher starts a draft build of an edition when its files changed and have then been
-  still for a while.
+- The watcher builds a draft of an edition when its files changed and have then been still
+  for a while, here in this process (a flow run tagged `bevakning`): Prefect, WeasyPrint and
+  the typesetting workers stay loaded between builds, so a changed file is in the draft about a
+  second after it settled, instead of after a new interpreter's start. Runs asked for through
+  the deployment (UI, CLI, schedule) start a process of their own, as Prefect's runner does.
 - At most one build of an edition runs at a time: the flow holds the edition's lock
   (flows/publish.py, `edition_lock`), so a second run waits for the first; the watcher also
   never asks for a new build while its previous one of that edition is still running.
@@ -18,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
-from prefect import get_client, serve
-from prefect.deployments import run_deployment
+from prefect import serve, tags
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
@@ -28,6 +30,7 @@ from flows.orchestration.watch import DropFolderWatcher
 from flows.publish import OutputNames
 from flows.receipt.outcomes import FileStatus
 from flows.settings import DEFAULT_SETTLE_SECONDS
+from flows.typesetting.workers import shared_renderer
 
 DEPLOYMENT = "build-report"
 FULL_NAME = f"{build_report.name}/{DEPLOYMENT}"
@@ -77,35 +80,41 @@ def deployment(options: ServeOptions) -> RunnerDeployment:
 
 
 class DraftTrigger:
-    """Starts draft builds through the deployment and remembers the last one per edition.
+    """Builds drafts for the watcher, in this process, and remembers the last run per edition.
 
     The watcher asks once the files have been still for ``stable_seconds``; the build then
-    must not call them pending, so its settle time is at most that long."""
+    must not call them pending, so its settle time is at most that long. The build runs in the
+    watcher's thread, so the watcher never asks for a second one meanwhile; a run of the same
+    edition from the deployment waits for it on the edition's lock."""
 
     def __init__(
         self,
-        name: str = FULL_NAME,
+        inputs: Path | None = None,
+        outputs: Path | None = None,
         tags: tuple[str, ...] = ("agenda2030",),
         settle_seconds: float = DEFAULT_SETTLE_SECONDS,
         stable_seconds: float = 120.0,
-        outputs: Path | None = None,
     ):
-        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
         self.tags = [*tags, "bevakning"]
         self.last: dict[int, UUID] = {}
         self.settle_seconds = min(settle_seconds, stable_seconds)
-        self.outputs = outputs
 
     def __call__(self, year: int) -> None:
-        run = run_deployment(
-            self.name,
-            parameters={"year": year, "draft": True, "settle_seconds": self.settle_seconds},
-            timeout=0,  # do not wait: the served runner picks it up
-            tags=self.tags,
-            flow_run_name=f"utkast-{year}-bevakning",
-        )
-        self.last[year] = run.id
-        print(f"Filerna för {year} har ändrats: ett utkast byggs (körning {run.id}).", flush=True)
+        print(f"Filerna för {year} har ändrats: ett utkast byggs.", flush=True)
+        draft = build_report.with_options(flow_run_name=f"utkast-{year}-bevakning")
+        with tags(*self.tags):
+            state = draft(
+                year=year,
+                inputs=self.inputs,
+                outputs=self.outputs,
+                draft=True,
+                settle_seconds=self.settle_seconds,
+                return_state=True,
+            )
+        self.last[year] = state.state_details.flow_run_id
+        print(f"Utkastet för {year}: {state.name} ({state.message}).", flush=True)
 
     def has_pending(self, year: int) -> bool:
         """Whether the last build's receipt counts files that were still being written."""
@@ -118,28 +127,22 @@ class DraftTrigger:
             return False
         return bool(counts.get(str(FileStatus.PENDING)))
 
-    def is_busy(self, year: int) -> bool:
-        if year not in self.last:
-            return False
-        with get_client(sync_client=True) as client:
-            state = client.read_flow_run(self.last[year]).state
-        return state is not None and not state.is_final()
-
 
 def serve_deployment(options: ServeOptions) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM)."""
     watcher = None
     if options.watch:
         trigger = DraftTrigger(
+            options.inputs,
+            options.outputs,
             tags=options.tags,
             settle_seconds=options.settle_seconds,
             stable_seconds=options.stable_seconds,
-            outputs=options.outputs,
         )
+        shared_renderer().start()  # warm workers for the drafts, before the first is asked for
         watcher = DropFolderWatcher(
             options.inputs,
             on_stable=trigger,
-            is_busy=trigger.is_busy,
             has_pending=trigger.has_pending,
             stable_seconds=options.stable_seconds,
             poll_seconds=options.poll_seconds,

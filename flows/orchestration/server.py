@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from flows.timeline import span
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -115,7 +117,8 @@ def prefect_api(log: Path):
             yield server
     finally:
         del os.environ["PREFECT_API_URL"]
-        server.stop()
+        with span("server stop"):
+            server.stop()
 
 
 def _settings(api_url: str):

@@ -17,6 +17,7 @@ from flows.gather import is_ignored
 
 logger = logging.getLogger(__name__)
 
+_LATE = 0.01  # look just after the moment, never a hair before it
 Signature = frozenset[tuple[str, int, int]]  # (relative path, size, mtime in ns)
 
 
@@ -125,13 +126,25 @@ class DropFolderWatcher:
             self._rechecked[year] = signature
         return pending
 
+    def next_look_in(self) -> float:
+        """Seconds to the next look: the poll interval, or less when a changed edition's
+        files will have been still long enough before then, so its build starts on time."""
+        now = self.clock()
+        settling = [
+            since + self.stable_seconds - now + _LATE
+            for year, (signature, since) in self._seen.items()
+            if signature != self._built.get(year)
+        ]
+        # A moment already past (its build waits for a running one) waits for the next poll.
+        return min([self.poll_seconds, *(wait for wait in settling if wait > _LATE)])
+
     def run(self) -> None:
         while not self._stop.is_set():
             try:
                 self.poll()
             except Exception:  # a watcher that dies silently is worse than a noisy one
                 logger.exception("Bevakningen av %s misslyckades; försöker igen", self.inputs)
-            self._stop.wait(self.poll_seconds)
+            self._stop.wait(self.next_look_in())
 
     def start(self) -> "DropFolderWatcher":
         self._thread = threading.Thread(target=self.run, name="agenda2030-bevakning", daemon=True)

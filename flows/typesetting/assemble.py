@@ -9,10 +9,8 @@
 - "Sida X av Y" stamped on every page from a page-number layer typeset by WeasyPrint with the
   report's own page rules, marked as a pagination artifact.
 - Each embedded font file kept once: parts embed whole fonts, byte for byte the same.
-- What WeasyPrint 70 leaves for a PDF/UA reader to guess is made explicit: running heads and
-  other margin-box text become pagination artifacts (WeasyPrint tags them but hangs them in no
-  tree), every table header cell gets a /Scope, and the archive copy declares PDF/UA in its XMP
-  beside PDF/A.
+- The archive copy declares PDF/UA in its XMP beside PDF/A. (What else WeasyPrint 70 leaves
+  for a PDF/UA reader to guess is made explicit in each part, by tagging.py, in the workers.)
 """
 
 import hashlib
@@ -49,6 +47,8 @@ def assemble(parts: list[TypesetPart], folio: TypesetPart, archive: bool = False
         source_nums = list(source_tree.ParentTree.Nums)
         for value in source_nums[1::2]:
             for element in value if isinstance(value, Array) else [value]:
+                if not isinstance(element, Dictionary):
+                    continue  # content made an artifact (tagging.py): in no element
                 if element.get("/P") is not None and element.P.objgen == source_document.objgen:
                     adopted.append(element)
         for element in adopted:
@@ -75,8 +75,6 @@ def assemble(parts: list[TypesetPart], folio: TypesetPart, archive: bool = False
     tree.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = next_key
 
-    _margins_as_artifacts(out, nums)
-    _scope_header_cells(out)
     for page in out.pages:
         for annotation in page.obj.get("/Annots", []):
             annotation.F = int(annotation.get("/F", 0)) | PRINT
@@ -190,65 +188,7 @@ def _share_font_files(out: Pdf) -> None:
                 obj[key] = first.setdefault(digest, obj[key])
 
 
-# A marked-content sequence of margin-box text, once it is no longer part of the tag tree.
-RUNNING_HEAD = [Name.Artifact, Dictionary(Type=Name.Pagination)]
 PRINT = 4  # the annotation flag: links print as they show (PDF/A asks for it, too)
-
-
-def _margins_as_artifacts(out: Pdf, nums: list) -> None:
-    """Turn the marked content whose structure element is not in the tag tree into
-    pagination artifacts. WeasyPrint 70 builds elements for margin boxes (running heads) but
-    links them to nothing, so a reader meets them as content without a place in the order."""
-    reachable: set = set()
-    pending = [out.Root.StructTreeRoot]
-    while pending:
-        node = pending.pop()
-        kids = node.get("/K")
-        kids = kids if isinstance(kids, Array) else [kids] if kids is not None else []
-        for kid in kids:
-            element = (
-                isinstance(kid, Dictionary) and kid.get("/Type", Name.StructElem) == Name.StructElem
-            )
-            if element and kid.objgen not in reachable:
-                reachable.add(kid.objgen)
-                pending.append(kid)
-    parents = dict(zip((int(key) for key in nums[0::2]), nums[1::2], strict=True))
-    for page in out.pages:
-        marked = parents.get(int(page.obj.get("/StructParents", -1)))
-        if not isinstance(marked, Array):
-            continue
-        loose = {
-            mcid
-            for mcid, element in enumerate(marked)
-            if isinstance(element, Dictionary) and element.objgen not in reachable
-        }
-        if not loose:
-            continue
-        commands = pikepdf.parse_content_stream(page)
-        for index, (operands, operator) in enumerate(commands):
-            if operator == pikepdf.Operator("BDC") and len(operands) == 2:
-                mcid = operands[1].get("/MCID") if isinstance(operands[1], Dictionary) else None
-                if mcid is not None and int(mcid) in loose:
-                    commands[index] = pikepdf.ContentStreamInstruction(RUNNING_HEAD, operator)
-        page.Contents = out.make_stream(pikepdf.unparse_content_stream(commands))
-        for mcid in loose:
-            marked[mcid] = None
-
-
-def _scope_header_cells(out: Pdf) -> None:
-    """Give every TH a /Scope: /Column in the table head, /Row elsewhere (the row headers of
-    our templates). WeasyPrint 70 links data cells to headers by /Headers only, which leaves a
-    corner cell such as "Nyckeltal" tied to nothing."""
-    for obj in out.objects:
-        if not isinstance(obj, Dictionary) or obj.get("/S") != Name.TH:
-            continue
-        row = obj.get("/P")
-        group = row.get("/P") if row is not None else None
-        in_head = group is not None and group.get("/S") == Name.THead
-        attributes = obj.get("/A")
-        if not isinstance(attributes, Dictionary):
-            attributes = obj.A = Dictionary(O=Name.Table)
-        attributes.Scope = Name.Column if in_head else Name.Row
 
 
 PDFUA_XMP = (

@@ -102,6 +102,8 @@ def _typeset_part(job: PartJob) -> TypesetPart:
     # (the edition's date), and fonts are embedded whole, so fontTools stamps no subset.
     import weasyprint  # in the workers only
 
+    from flows.typesetting.tagging import made_explicit
+
     fetcher = folder_fetcher(job.allowed_files())
     options = {"uncompressed_pdf": True, "pdf_identifier": b"0" * 32}
     with weasyprint_errors() as errors, _whole_fonts():
@@ -113,9 +115,11 @@ def _typeset_part(job: PartJob) -> TypesetPart:
             ).render(font_config=_font_config())
             placeholders = keep_links_to_other_parts(document)
             variant = {"pdf_variant": ACCESSIBLE_VARIANT} if job.tagged else {"pdf_tags": False}
-            pdf = document.write_pdf(**variant, **options)
+            pdf = made_explicit(document.write_pdf(**variant, **options))
             archive_pdf = (
-                document.write_pdf(pdf_variant=ARCHIVE_VARIANT, **options) if job.archive else None
+                made_explicit(document.write_pdf(pdf_variant=ARCHIVE_VARIANT, **options))
+                if job.archive
+                else None
             )
         except weasyprint.urls.FatalURLFetchingError as error:
             cause = error.__cause__ or error

@@ -9,6 +9,7 @@ from pathlib import Path
 from flows.limits import render_timeout_s
 from flows.render.html import render_html
 from flows.settings import TEMPLATES_DIR
+from flows.timeline import span
 from flows.typesetting.assemble import assemble
 from flows.typesetting.cache import PartCache
 from flows.typesetting.culprits import find_culprits, reject
@@ -36,13 +37,16 @@ def typeset(report: Report, setting: Typesetting) -> Rendered:
     """The report typeset part by part and assembled; raises PartsFailed naming the parts
     that could not be typeset."""
     typeset = typeset_report(report, setting)
+    with span("assemble"):
+        pdf = assemble(typeset.parts, typeset.numbers)
+        archive_pdf = (
+            assemble(typeset.parts, typeset.numbers, archive=True) if setting.archive else None
+        )
     return Rendered(
         html=render_html(report, setting.templates_dir, setting.draft),
-        pdf=assemble(typeset.parts, typeset.numbers),
+        pdf=pdf,
         page_count=typeset.page_count,
-        archive_pdf=(
-            assemble(typeset.parts, typeset.numbers, archive=True) if setting.archive else None
-        ),
+        archive_pdf=archive_pdf,
     )
 
 

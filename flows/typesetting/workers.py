@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 
 from flows.limits import render_memory_mb
+from flows.timeline import span
 from flows.typesetting.cache import PartCache
 from flows.typesetting.isolation import as_render_error
 from flows.typesetting.part import PartJob, TypesetPart
@@ -44,7 +45,8 @@ def _typeset(job: PartJob, memory_mb: int) -> TypesetPart:
     from flows.typesetting.part import typeset_part
 
     try:
-        return typeset_part(job)
+        with span(f"typeset {job.name}"):
+            return typeset_part(job)
     except (MemoryError, RecursionError) as error:
         raise as_render_error(error, memory_mb) from None
 

@@ -1,4 +1,4 @@
-"""Issue 6: read-and-validate is retried for transient I/O only."""
+"""Issue 6: validation is retried for transient I/O only."""
 
 import pytest
 
@@ -8,9 +8,9 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 def test_transient_io_is_retried_and_nothing_else_is():
     from prefect import flow, task
 
-    from flows.orchestration.build import read_and_validate, transient_io
+    from flows.orchestration.build import transient_io, validate_department
 
-    assert read_and_validate.retry_condition_fn is transient_io and read_and_validate.retries
+    assert validate_department.retry_condition_fn is transient_io and validate_department.retries
     attempts = {"io": 0, "value": 0}
 
     @task(retries=3, retry_delay_seconds=0, retry_condition_fn=transient_io)

@@ -70,8 +70,11 @@ def test_the_receipt_table_puts_rejected_files_first_with_every_problem():
             FileOutcome("a/ok.md", "a", FileStatus.ACCEPTED, "1"),
             FileOutcome("b/x.md", "b", FileStatus.REJECTED, "2", problems),
             FileOutcome("c/fel.md", "c", FileStatus.ACCEPTED, "3", misplaced="flytta filen"),
-        ]
+        ],
+        from_cache=frozenset({"a/ok.md"}),
     )
     assert [r["Fil"] for r in rows] == ["b/x.md", "c/fel.md", "a/ok.md"]
     assert "mål 18 finns inte" in rows[0]["Vad som hände"]
     assert "rubrik saknas" in rows[0]["Vad som hände"]
+    # Which files this build read, and which it took from an earlier build's check.
+    assert [r["Kontrollerad"] for r in rows] == ["nu", "nu", "tidigare bygge (samma innehåll)"]

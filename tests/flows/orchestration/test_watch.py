@@ -64,3 +64,30 @@ def test_the_watchers_draft_never_calls_its_own_trigger_pending():
 
     assert DraftTrigger(settle_seconds=60, stable_seconds=2).settle_seconds == 2
     assert DraftTrigger(settle_seconds=5, stable_seconds=120).settle_seconds == 5
+
+
+def test_the_watcher_looks_again_when_the_files_will_have_settled_not_a_poll_later(tmp_path):
+    now = [0.0]
+    edition = tmp_path / "2025"
+    (edition / "kultur").mkdir(parents=True)
+    (edition / "rapport.yaml").write_text("år: 2025\n")
+    busy = {2025: False}
+    watcher = DropFolderWatcher(
+        tmp_path,
+        lambda year: None,
+        lambda year: busy[year],
+        stable_seconds=2,
+        poll_seconds=5,
+        clock=lambda: now[0],
+    )
+    watcher.poll()
+    assert watcher.next_look_in() == 5  # nothing changed: the poll interval
+    (edition / "kultur" / "bidrag.md").write_text("ett")
+    now[0] = 1.0
+    watcher.poll()  # seen at 1 s: still from then, settled at 3 s
+    now[0] = 1.5
+    assert abs(watcher.next_look_in() - 1.51) < 1e-9
+    busy[2025] = True
+    now[0] = 3.1
+    assert watcher.poll() == []  # settled, but a build of it runs
+    assert watcher.next_look_in() == 5  # the moment has passed: no busy loop
