@@ -100,7 +100,9 @@ def breakdown(spans: list[dict], started: float, ended: float) -> dict:
         "typesetting_s": round(typesetting, 3),
         "overhead_s": round(overhead, 3),
         "overhead_breakdown_s": {name: round(value, 3) for name, value in shares.items()},
-        "phases_s": {name: round(end - start, 3) for name, start, end in phases(spans, started, ended)},
+        "phases_s": {
+            name: round(end - start, 3) for name, start, end in phases(spans, started, ended)
+        },
     }
 
 

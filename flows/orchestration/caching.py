@@ -84,9 +84,7 @@ def submission_key(dropped: DroppedFile, edition: Edition, assets: Mapping[str, 
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def department_key(
-    files: list[DroppedFile], edition: Edition, assets: Mapping[str, bytes]
-) -> str:
+def department_key(files: list[DroppedFile], edition: Edition, assets: Mapping[str, bytes]) -> str:
     """The content key of one department's files checked together (without the task's source)."""
     keys = sorted(submission_key(dropped, edition, assets) for dropped in files)
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()

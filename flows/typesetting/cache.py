@@ -8,6 +8,7 @@ made and checked again on every lookup, so a changed picture is a miss, never a 
 """
 
 import hashlib
+import json
 import os
 import pickle
 import time
@@ -60,6 +61,25 @@ class PartCache:
     def put(self, job: PartJob, part: TypesetPart) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomically(self.path(job), pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def last_pages(self, variant: str) -> dict[str, int] | None:
+        """The page numbers the last build of this variant ended with (a guess for the next)."""
+        try:
+            pages = json.loads((self.folder / f"sidor-{variant}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(pages, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in pages.items()
+        ):
+            return None
+        return pages
+
+    def remember_pages(self, variant: str, pages: dict[str, int]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / f"sidor-{variant}.json", json.dumps(pages).encode())
+        except OSError:
+            pass  # only a guess is lost
 
     def prune(self, keep: int = MAX_ENTRIES) -> None:
         try:

@@ -35,6 +35,9 @@ FRONT, BACK, FOLIO = "fram", "bak", "sidnummer"
 SUMMARY_ANCHOR = "mal-i-korthet"
 FRONT_PAGES_GUESS = 3  # cover, contents, summary
 MAX_FRONT_ROUNDS = 4
+# Kept beside the guessed page numbers (a space never starts an anchor): the front part's
+# length and the document's.
+FRONT_PAGES, GUESS_PAGES = " fram", " alla"
 
 
 class PartsFailed(RenderError):
@@ -85,29 +88,48 @@ class Typesetting:
 
 def typeset_report(report: Report, setting: Typesetting) -> TypesetReport:
     """Every part of the report, typeset side by side or taken from the cache: the chapters
-    and the back matter first, then the front matter with their page numbers, and the page-
-    number layer."""
+    and the back matter, then the front matter with their page numbers, and the page-number
+    layer.
+
+    The front matter needs the chapters' page numbers, which makes it wait for them. So it is
+    typeset beside the chapters from a guess, the numbers the last build of this variant ended
+    with (usually right: most changes move no page), and again only if the guess was wrong."""
     deadline = time.monotonic() + setting.timeout
     jobs = PartJobs(report, setting)
+    variant = "utkast" if setting.draft else "slutlig"
 
     def typeset(parts: list[PartJob]) -> list[TypesetPart]:
         return typeset_all(setting.renderer, setting.cache, parts, deadline)
 
-    body = typeset(jobs.parts(body_parts(report)))
+    body_jobs = jobs.parts(body_parts(report))
+    guess = setting.cache.last_pages(variant)
+    if guess is not None and GUESS_PAGES in guess:
+        front_pages, pages = guess[FRONT_PAGES], {k: v for k, v in guess.items() if k[0] != " "}
+        *body, front, numbers = typeset(
+            [*body_jobs, *jobs.parts([FRONT], pages), jobs.folio(guess[GUESS_PAGES])]
+        )
+    else:
+        body = typeset(body_jobs)
+        front_pages, pages = FRONT_PAGES_GUESS, page_numbers(None, body)
+        front = numbers = None
     body_pages = sum(part.page_count for part in body)
 
-    front_pages, pages = FRONT_PAGES_GUESS, page_numbers(None, body)
     for _ in range(MAX_FRONT_ROUNDS):
-        front, numbers = typeset(
-            [*jobs.parts([FRONT], pages), jobs.folio(front_pages + body_pages)]
-        )
-        if front.page_count != front_pages:
+        if front is None:
+            front, numbers = typeset(
+                [*jobs.parts([FRONT], pages), jobs.folio(front_pages + body_pages)]
+            )
+        if front.page_count != front_pages or numbers.page_count != front_pages + body_pages:
             front_pages = front.page_count
             numbers = typeset([jobs.folio(front_pages + body_pages)])[0]
         actual = page_numbers(front, body)
         if actual == pages:
+            total = front_pages + body_pages
+            setting.cache.remember_pages(
+                variant, actual | {FRONT_PAGES: front_pages, GUESS_PAGES: total}
+            )
             return TypesetReport(front, body, numbers)
-        pages = actual
+        pages, front = actual, None
     raise RenderError("innehållsförteckningens sidnummer blev aldrig stabila")
 
 

@@ -347,6 +347,9 @@ def test_the_watcher_builds_a_draft_when_dropped_files_have_settled(served):
     run = wait_for_run(served, flow_run_id)
     assert run["state"]["name"] == "Klar", served.log.read_text()[-5000:]
     assert run["parameters"]["draft"] is True and run["parameters"]["year"] == DEMO_YEAR
+    # Built in the serve process itself (warm: no new interpreter, the workers kept), not as
+    # a deployment run that Prefect's runner would start in a process of its own.
+    assert run["deployment_id"] is None and run["name"] == f"utkast-{DEMO_YEAR}-bevakning"
     draft = served.outputs / str(DEMO_YEAR) / f"agenda2030-{DEMO_YEAR}-utkast.pdf"
     assert draft.read_bytes().startswith(b"%PDF-")
 

@@ -55,22 +55,45 @@ def test_a_changed_section_retypesets_its_chapter_only(demo_inputs, tmp_path, re
         return typeset(report, setting)
 
     first = render()
-    made = {path.name for path in cache.folder.iterdir()}
+    made = {path.name for path in cache.folder.glob("*.pickle")}
     assert len(made) == 17 + 3  # the chapters, front, back, page numbers
 
     again = render()
     assert again.pdf == first.pdf
-    assert {path.name for path in cache.folder.iterdir()} == made  # nothing typeset anew
+    assert {path.name for path in cache.folder.glob("*.pickle")} == made  # nothing typeset anew
 
     section = edition_dir / "socialforvaltningen" / "mal-01-egen-forsorjning.md"
     with section.open("a", encoding="utf-8") as file:
         file.write("\nTillägg 4711 till uppföljningen.\n")
     changed = render()
-    new = {path.name for path in cache.folder.iterdir()} - made
+    new = {path.name for path in cache.folder.glob("*.pickle")} - made
     names = {PartCache.load(cache.folder / name).name for name in new}
     assert chapter_part(1) in names
     assert names <= {chapter_part(1), FRONT, FOLIO}  # the front only if page counts moved
     assert "4711" in " ".join(page_texts(_write(changed.pdf, tmp_path)))
+
+
+def test_the_front_matter_typeset_from_a_guess_of_its_page_numbers_is_right_either_way(
+    demo_inputs, tmp_path, renderer
+):
+    """The front part is typeset beside the chapters from the page numbers the last build
+    ended with; a wrong guess (pages moved) is typeset again, and the PDF is the same."""
+    edition_dir = demo_inputs / str(DEMO_YEAR)
+    cache = PartCache(tmp_path / "delar")
+    setting = Typesetting(edition_dir, TEMPLATES_DIR, False, False, renderer, cache, 600)
+    report, _ = demo_parts(edition_dir)
+    first = typeset(report, setting)
+    remembered = cache.last_pages("slutlig")
+    assert remembered is not None and remembered[" alla"] == first.page_count
+
+    for pickle in cache.folder.glob("*.pickle"):  # a cold cache, the last build's numbers
+        pickle.unlink()
+    assert typeset(report, setting).pdf == first.pdf
+
+    wrong = {anchor: page + 2 for anchor, page in remembered.items()}
+    cache.remember_pages("slutlig", wrong)  # as if two pages had gone since
+    assert typeset(report, setting).pdf == first.pdf
+    assert cache.last_pages("slutlig") == remembered  # the numbers it ended with
 
 
 def test_a_picture_is_typeset_from_the_snapshot_and_a_new_one_is_a_miss(
