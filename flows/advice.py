@@ -1,5 +1,6 @@
 """Advice that does not block: readability (LIX), a picture without a credit, a very long
-section, a bold line that looks like a heading. Shown on the receipt, never in the report."""
+section, a bold line that looks like a heading. Shown on the receipt and beside the section
+in the draft, never in the final report."""
 
 import re
 
@@ -21,6 +22,12 @@ _SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)|\n\s*\n")
 _md = markdown_parser()
 
 
+# The codes of advice: published with it, the draft shows it beside the section.
+ADVICE_CODES = frozenset(
+    {"lix_high", "long_section", "image_without_credit", "bold_as_heading", "bold_as_heading_word"}
+)
+
+
 def lix(text: str) -> float | None:
     """The LIX of ``text``; None for a text too short to have one."""
     words = _WORD.findall(text)
@@ -40,32 +47,36 @@ def advice(submission: Submission, raw: RawSubmission, file: str) -> list[Proble
     found = []
     has_lines = bool(raw.key_lines)  # Word and Excel have no lines to point at
 
-    def say(code: str, line: int | None = None, **context) -> None:
+    def say(code: str, text_line: int | None = None, **context) -> None:
+        """Advice at a line of the text, or (``None``) about the text as a whole."""
         message = PROJECT_MESSAGES[code].format(**context)
-        line = line if has_lines else None
-        found.append(Problem(file=file, code=code, message=message, line=line))
+        line, place = raw.in_text(text_line) if text_line is not None else (None, None)
+        line = raw.text_line if text_line is None and has_lines else line
+        found.append(Problem(file=file, code=code, message=message, line=line, place=place))
 
     prose = _prose(submission.text)
     value = lix(prose)
     if value is not None and value >= ADVISE_FROM_LIX:
-        say("lix_high", raw.text_line, lix=round(value), band=lix_band(value))
+        say("lix_high", lix=round(value), band=lix_band(value))
     words = len(_WORD.findall(prose))
     if words > LONG_SECTION_WORDS:
-        say("long_section", raw.text_line, words=words)
+        say("long_section", words=words)
     for token in _md.parse(submission.text):
-        line = raw.text_line + (token.map[0] if token.map else 0)
+        text_line = token.map[0] if token.map else 0
         children = token.children or []
         for child in children:
             # Word keeps no credit beside a picture; Markdown writes it as the title.
             if has_lines and child.type == "image" and not (child.attrGet("title") or "").strip():
-                say("image_without_credit", line, src=child.attrGet("src") or "")
+                say("image_without_credit", text_line, src=child.attrGet("src") or "")
         shown = [c for c in children if not (c.type == "text" and not c.content.strip())]
         if (
             token.type == "inline"
             and [c.type for c in shown] == ["strong_open", "text", "strong_close"]
             and len(shown[1].content) <= 80
         ):
-            say("bold_as_heading", line, text=shown[1].content.strip())
+            # Word makes a heading with a style, not with ###.
+            code = "bold_as_heading_word" if raw.text_places else "bold_as_heading"
+            say(code, text_line, text=shown[1].content.strip())
     return found
 
 

@@ -2,7 +2,9 @@
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 
+from flows.advice import ADVICE_CODES
 from flows.validate import Checked
 from schemas import (
     GOALS,
@@ -24,9 +26,7 @@ from schemas.messages import PROJECT_MESSAGES
 logger = logging.getLogger(__name__)
 
 
-def merge_each_file_apart(
-    edition: Edition, checked: list[Checked]
-) -> tuple[Report, list[Checked]]:
+def merge_each_file_apart(edition: Edition, checked: list[Checked]) -> tuple[Report, list[Checked]]:
     """The report, and ``checked`` with every accepted file that cannot be merged even alone
     rejected as an internal error: a file's fault never leaves the file. The whole merge is
     tried first and is the result when nothing is wrong, so nothing is merged twice then."""
@@ -55,7 +55,8 @@ def merge(edition: Edition, checked: list[Checked]) -> Report:
     by_goal: dict[int, list[tuple[str, Submission]]] = defaultdict(list)
     for file, submission in accepted:
         by_goal[submission.goal].append((file, submission))
-    chapters = [build_chapter(edition, goal.number, by_goal[goal.number]) for goal in GOALS]
+    advice = {c.file: advice_of(c) for c in checked if c.accepted}
+    chapters = [build_chapter(edition, goal.number, by_goal[goal.number], advice) for goal in GOALS]
     return Report(
         edition=edition,
         chapters=chapters,
@@ -65,7 +66,19 @@ def merge(edition: Edition, checked: list[Checked]) -> Report:
     )
 
 
-def build_chapter(edition: Edition, number: int, items: list[tuple[str, Submission]]) -> Chapter:
+def advice_of(item: Checked) -> tuple[Problem, ...]:
+    """The advice among a file's remarks: what the draft shows beside its text."""
+    return tuple(note for note in item.notes if note.code in ADVICE_CODES)
+
+
+def build_chapter(
+    edition: Edition,
+    number: int,
+    items: list[tuple[str, Submission]],
+    advice: Mapping[str, tuple[Problem, ...]] | None = None,
+) -> Chapter:
+    """The goal's chapter from its submissions; ``advice`` by file goes with each text."""
+    advice = advice or {}
     department_rank = {d.id: i for i, d in enumerate(edition.departments)}
 
     def order(item: tuple[str, Submission]):
@@ -79,7 +92,7 @@ def build_chapter(edition: Edition, number: int, items: list[tuple[str, Submissi
     for file, submission in sorted(items, key=order):
         source = Source(file=file, department=submission.department)
         if submission.kind is SubmissionKind.OPENING:
-            opening = Opening(text=submission.text, source=source)
+            opening = Opening(text=submission.text, source=source, advice=advice.get(file, ()))
             continue
         sections[submission.section_id] = Section(
             id=submission.section_id,
@@ -88,6 +101,7 @@ def build_chapter(edition: Edition, number: int, items: list[tuple[str, Submissi
             source=source,
             key_figures=submission.key_figures,
             projects=submission.projects,
+            advice=advice.get(file, ()),
         )
         children[submission.parent].append(submission.section_id)
 

@@ -21,6 +21,7 @@ from flows.limits import (
 from flows.readers import read_submission
 from flows.readers.problems import problems_from
 from flows.readers.raw import RawSubmission, ReadError
+from flows.readers.read_on import PartlyRead
 from flows.render.fonts import missing_glyphs
 from flows.render.markdown import allowed_link, markdown_parser
 from flows.starters.markdown import EXAMPLE_CONTACT, EXAMPLE_TEXTS, EXAMPLE_TITLE
@@ -90,13 +91,17 @@ def validate_file(dropped: DroppedFile, edition: Edition, assets: Mapping[str, b
         return _rejected(dropped, _problem(dropped.relative, "internal_error"))
 
 
-def _rejected(dropped: DroppedFile, *problems: Problem, goal_hint: int | None = None) -> Checked:
-    return Checked(dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint)
+def _rejected(
+    dropped: DroppedFile, *problems: Problem, goal_hint: int | None = None, notes=()
+) -> Checked:
+    return Checked(
+        dropped.relative, dropped.folder, dropped.sha256, None, problems, goal_hint, notes=notes
+    )
 
 
 def _checked(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]) -> Checked:
-    def rejected(*problems: Problem, goal_hint: int | None = None) -> Checked:
-        return _rejected(dropped, *problems, goal_hint=goal_hint)
+    def rejected(*problems: Problem, goal_hint: int | None = None, notes=()) -> Checked:
+        return _rejected(dropped, *problems, goal_hint=goal_hint, notes=tuple(notes))
 
     if dropped.size > MAX_FILE_BYTES:
         return rejected(
@@ -107,45 +112,51 @@ def _checked(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]
                 limit=MAX_FILE_BYTES // 2**20,
             )
         )
+    # All the file's problems at once, wherever reading can go on: after a syntax error in
+    # the keys, the other keys and the text are still checked (flows/readers/read_on.py).
+    problems: list[Problem] = []
     try:
         raw = read_submission(dropped.name, dropped.content, _directory(dropped))
+    except PartlyRead as error:
+        raw = error.raw
+        problems = [_read_problem(dropped.relative, e) for e in error.errors]
+        left_out, keys_read = error.left_out, error.keys_read
     except ReadError as error:
-        return rejected(
-            Problem(
-                file=dropped.relative,
-                code=error.code,
-                message=error.message,
-                line=error.line,
-                column=error.column,
-                place=error.place,
+        return rejected(_read_problem(dropped.relative, error))
+    else:
+        left_out, keys_read = frozenset(), True
+    submission = None
+    if keys_read:
+        try:
+            submission = Submission.model_validate(
+                raw.data, context=validation_context(edition, dropped.folder)
             )
-        )
-    try:
-        submission = Submission.model_validate(
-            raw.data, context=validation_context(edition, dropped.folder)
-        )
-    except ValidationError as error:
-        return rejected(*problems_from(error, raw, dropped.relative), goal_hint=_goal_hint(raw))
-    size_problems = check_text_size(submission.text, dropped.relative, raw)
+        except ValidationError as error:
+            problems += problems_from(error, raw, dropped.relative, left_out=left_out)
+    goal_hint = submission.goal if submission else _goal_hint(raw)
+    text = raw.data.get("text")
+    text = text if isinstance(text, str) else ""
+    size_problems = check_text_size(text, dropped.relative, raw)
     if size_problems:
-        return rejected(*size_problems, goal_hint=submission.goal)
-    examples = example_texts_left(submission, raw, dropped.relative)
-    glyphs = characters_without_glyphs(submission.text, raw, dropped.relative)
-    if examples or glyphs:
-        return rejected(*examples, *glyphs, goal_hint=submission.goal)
+        return rejected(*problems, *size_problems, goal_hint=goal_hint)
+    problems += example_texts_left(raw, dropped.relative)
+    problems += characters_without_glyphs(text, raw, dropped.relative)
     clashes = sorted(set(raw.images) & set(assets))
     if clashes:
-        return rejected(
+        problems.append(
             Problem(
                 file=dropped.relative,
                 code="image_name_clash",
                 message=PROJECT_MESSAGES["image_name_clash"].format(name=clashes[0]),
-            ),
-            goal_hint=submission.goal,
+            )
         )
-    image_problems, pictures = check_images(submission.text, raw, dropped, {**assets, **raw.images})
-    if image_problems:
-        return rejected(*image_problems, goal_hint=submission.goal)
+        return rejected(*problems, goal_hint=goal_hint)
+    image_problems, pictures = check_images(text, raw, dropped, {**assets, **raw.images})
+    problems += image_problems
+    if problems or submission is None:
+        # The remarks on the text too, so that one round tells everything there is to say.
+        notes = reader_notes(raw, dropped.relative) + link_notes(text, raw, dropped.relative)
+        return rejected(*problems, goal_hint=goal_hint, notes=notes)
     return Checked(
         dropped.relative,
         dropped.folder,
@@ -157,6 +168,17 @@ def _checked(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]
             + link_notes(submission.text, raw, dropped.relative)
             + advice(submission, raw, dropped.relative)
         ),
+    )
+
+
+def _read_problem(file: str, error: ReadError) -> Problem:
+    return Problem(
+        file=file,
+        code=error.code,
+        message=error.message,
+        line=error.line,
+        column=error.column,
+        place=error.place,
     )
 
 
@@ -197,7 +219,7 @@ def check_images(
     against the file's own folder, as the renderer resolves it."""
     problems, pictures = [], {}
     for src, alt, body_line in image_sources(text):
-        line = raw.text_line + body_line
+        line, place = raw.in_text(body_line)
         src = unquote(src)  # Markdown percent-encodes 'våtmark.png' and 'bild 1.png'
         resolved = posixpath.normpath(posixpath.join(_directory(dropped), src))
         context: dict = {}
@@ -212,40 +234,52 @@ def check_images(
         else:
             pictures[resolved] = assets[resolved]
             continue
+        message = PROJECT_MESSAGES[code].format(src=raw.picture_name(src), **context)
         problems.append(
-            Problem(
-                file=dropped.relative,
-                code=code,
-                line=line,
-                message=PROJECT_MESSAGES[code].format(src=src, **context),
-            )
+            Problem(file=dropped.relative, code=code, line=line, place=place, message=message)
         )
     return problems, pictures
 
 
-def example_texts_left(submission: Submission, raw: RawSubmission, file: str) -> list[Problem]:
+def example_texts_left(raw: RawSubmission, file: str) -> list[Problem]:
     """The Markdown template's example texts still in the file, each named with its line: the
-    untouched template must not reach the council."""
+    untouched template must not reach the council. Read from the file's data, so that they
+    are found whether or not the rest of it is valid."""
     found = []
+    data = raw.data
 
-    def left(example: str, line: int | None, key: str | None = None) -> None:
+    def left(example: str, line: int | None, key: str | None = None, place=None) -> None:
         snippet = example if len(example) <= 40 else example[:39].rstrip() + "…"
         message = PROJECT_MESSAGES["example_text_left"].format(snippet=snippet)
         found.append(
-            Problem(file=file, code="example_text_left", message=message, line=line, key=key)
+            Problem(
+                file=file,
+                code="example_text_left",
+                message=message,
+                line=line,
+                key=key,
+                place=place,
+            )
         )
 
-    if submission.title == EXAMPLE_TITLE:
+    if _text_of(data.get("rubrik")) == EXAMPLE_TITLE:
         left(EXAMPLE_TITLE, raw.line_of(("rubrik",)), "rubrik")
-    contact = submission.contact
-    if contact and (contact.name in EXAMPLE_CONTACT or contact.email in EXAMPLE_CONTACT):
-        left(f"{contact.name}, {contact.email}", raw.line_of(("kontakt",)), "kontakt")
-    lines = submission.text.split("\n")
+    contact = data.get("kontakt") if isinstance(data.get("kontakt"), dict) else {}
+    name, email = _text_of(contact.get("namn")), _text_of(contact.get("epost"))
+    if name in EXAMPLE_CONTACT or email in EXAMPLE_CONTACT:
+        left(f"{name}, {email}", raw.line_of(("kontakt",)), "kontakt")
+    text = data.get("text")
+    lines = text.split("\n") if isinstance(text, str) else []
     for example in EXAMPLE_TEXTS:
         at = next((i for i, line in enumerate(lines) if example[:30] in line), None)
         if at is not None:
-            left(example, raw.text_line + at)
+            line, place = raw.in_text(at)
+            left(example, line, place=place)
     return found
+
+
+def _text_of(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) else None
 
 
 def reader_notes(raw: RawSubmission, file: str) -> list[Problem]:
@@ -261,10 +295,10 @@ def characters_without_glyphs(text: str, raw: RawSubmission, file: str) -> list[
     printed as a box that also scrambles the page's text for screen readers."""
     problems = []
     for index, char in missing_glyphs(text)[:5]:
-        line = raw.text_line + text.count("\n", 0, index) if raw.key_lines else None
+        line, place = raw.in_text(text.count("\n", 0, index))
         message = PROJECT_MESSAGES["glyph_missing"].format(char=char, code=f"U+{ord(char):04X}")
         problems.append(
-            Problem(file=file, code="glyph_missing", message=message, line=line, place=None)
+            Problem(file=file, code="glyph_missing", message=message, line=line, place=place)
         )
     return problems
 
@@ -277,12 +311,13 @@ def link_notes(text: str, raw: RawSubmission, file: str) -> list[Problem]:
         for child in token.children or ():
             href = child.attrGet("href") if child.type == "link_open" else None
             if href is not None and not allowed_link(href):
-                line = raw.text_line + (token.map[0] if token.map else 0) if raw.key_lines else None
+                line, place = raw.in_text(token.map[0] if token.map else 0)
                 notes.append(
                     Problem(
                         file=file,
                         code="link_as_text",
                         line=line,
+                        place=place,
                         message=PROJECT_MESSAGES["link_as_text"].format(target=unquote(href)),
                     )
                 )

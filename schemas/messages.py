@@ -99,6 +99,10 @@ PROJECT_MESSAGES: dict[str, str] = {
         "raden '{text}' är bara fetstil och ser ut som en rubrik; skriv ### före den i stället, "
         "så blir den en riktig rubrik"
     ),
+    "bold_as_heading_word": (
+        "stycket '{text}' är bara fetstil och ser ut som en rubrik; ge det formatmallen "
+        "Rubrik 1 (eller Rubrik 2) i stället, så blir det en riktig rubrik"
+    ),
     "glyph_missing": (
         "tecknet {char} ({code}) kan inte visas i rapporten, inget av rapportens typsnitt har "
         "det; skriv det med ord eller ta bort det"
@@ -197,15 +201,15 @@ PROJECT_MESSAGES: dict[str, str] = {
         "mallens exempeltext finns kvar ('{snippet}'); skriv din egen text eller ta bort stycket"
     ),
     "word_image_alt_missing": (
-        "bild {number} ({image}) saknar alternativtext; högerklicka på bilden i Word och "
+        "{picture} saknar alternativtext; högerklicka på bilden i Word och "
         "välj Redigera alternativtext"
     ),
     "image_linked": (
-        "bild {number} är bara länkad till en fil utanför dokumentet; infoga själva bilden "
+        "{picture} är bara länkad till en fil utanför dokumentet; infoga själva bilden "
         "(Infoga > Bilder > Den här enheten)"
     ),
     "word_image_format": (
-        "bild {number} ({image}) är i formatet {format}, som inte kan visas i rapporten; "
+        "{picture} är i formatet {format}, som inte kan visas i rapporten; "
         "spara bilden som PNG eller JPEG och infoga den igen"
     ),
     "unsupported_object": (
@@ -234,7 +238,8 @@ PROJECT_MESSAGES: dict[str, str] = {
         "rader för '{name}'"
     ),
     "example_row_left": (
-        "mallens exempelrad finns kvar; skriv över den med egna värden eller ta bort raden"
+        "exempelraden '{snippet}' finns kvar från mallen; skriv era egna värden "
+        "över den eller ta bort raden"
     ),
     "several_in_column": (
         "kolumnen {column} har olika värden ({values}); en fil gäller en förvaltning och ett "
@@ -280,7 +285,7 @@ PROJECT_MESSAGES: dict[str, str] = {
     "kolada_duplicate_period": "svaret har två värden för år {year}",
     # Real Office files (issue 13): Word's notes and refusals
     "word_decorative_left_out": (
-        "bild {number} är markerad som dekorativ i Word och visas inte i rapporten"
+        "{picture} är markerad som dekorativ i Word och visas inte i rapporten"
     ),
     "word_shape_left_out": (
         "en form utan text (en linje, pil eller ruta) visas inte i rapporten; behövs den, "
@@ -492,6 +497,7 @@ FIXES: dict[str, str] = {
     "missing_image": "Lägg bildfilen i samma mapp som texten, med exakt det namnet.",
     "image_alt_missing": "Beskriv bilden inom [ ] för den som inte ser den.",
     "example_text_left": "Ersätt mallens exempeltext med er egen.",
+    "example_row_left": "Skriv era egna värden över mallens exempelrad, eller ta bort raden.",
     "parent_missing": "Skriv id:t för ett avsnitt som finns i samma mål, eller ta bort 'under'.",
     "parent_rejected": "Rätta först avsnittet som det här ligger under.",
     "internal_error": "Inget att rätta i filen: rapportansvarig får felet och hör av sig.",
@@ -502,6 +508,7 @@ FIXES: dict[str, str] = {
     "long_section": "Dela texten med ### underrubriker eller i flera avsnitt.",
     "image_without_credit": 'Skriv fotograf eller källa inom citattecken: "Foto: Namn".',
     "bold_as_heading": "Skriv ### före raden i stället för att göra den fet.",
+    "bold_as_heading_word": "Ge stycket formatmallen Rubrik 1 i stället för fetstil.",
     "assessment_not_owned": "Ta bort 'bedömning', eller kom överens med den som äger bedömningen.",
     "section_id_renamed": "Ge avsnittet ett eget 'id' eller en annan rubrik.",
     "opening_as_section": "Kom överens om en inledning, eller skriv typ: avsnitt med en rubrik.",
@@ -520,6 +527,15 @@ FIX_BY_PREFIX = {
     "less_": "Skriv ett värde inom de gränser som anges.",
 }
 GENERAL_FIX = "Rätta det som står i meddelandet, spara och lägg in filen igen."
+# A problem at a row of a Word file's key table is fixed in that row, not in a 'key: value'.
+WORD_ROW = "tabell 1, raden "
+WORD_ROW_FIXES: dict[str, str] = {
+    "missing": "Fyll i raden i tabellen överst i dokumentet, som i mallen från agenda2030 new.",
+    "title_required": "Skriv avsnittets rubrik i raden Rubrik, eller inledning i raden Typ.",
+    "wrong_folder": "Skriv förvaltningens id, samma som mappens namn, i raden Förvaltning.",
+    "department_not_an_id": "Skriv förvaltningens id, samma som mappens namn, i raden Förvaltning.",
+    "unknown_department": "Skriv förvaltningens id, samma som mappens namn, i raden Förvaltning.",
+}
 
 
 def fix_for(code: str) -> str:
@@ -545,7 +561,10 @@ class Problem(BaseModel):
 
     @property
     def fix(self) -> str:
-        """How to fix it, in one line (Swedish)."""
+        """How to fix it, in one line (Swedish); in Word's words for a row of a Word file's
+        key table (a place only the Word reader gives)."""
+        if (self.place or "").startswith(WORD_ROW) and self.code in WORD_ROW_FIXES:
+            return WORD_ROW_FIXES[self.code]
         return fix_for(self.code)
 
     def __str__(self) -> str:

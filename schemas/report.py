@@ -29,11 +29,14 @@ class Section(Merged):
     key_figures: list[KeyFigure] = []
     projects: list[Project] = []
     children: list["Section"] = []
+    # Advice to the writer (LIX, a bold line as heading, …): the draft shows it, the final not.
+    advice: tuple[Problem, ...] = ()
 
 
 class Opening(Merged):
     text: str
     source: Source
+    advice: tuple[Problem, ...] = ()
 
 
 class VisionSentence(Merged):

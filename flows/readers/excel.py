@@ -38,7 +38,14 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import iterparse
 
-from flows.readers.raw import KeyPath, RawSubmission, ReadError, office_error, unreadable_as
+from flows.readers.raw import (
+    KeyPath,
+    RawSubmission,
+    ReadError,
+    office_error,
+    shorten,
+    unreadable_as,
+)
 from flows.readers.zipsafety import check_zip
 from schemas import slugify
 
@@ -53,6 +60,8 @@ DEFAULT_TITLE = "Nyckeltal"
 # The starter's example row; left in place it would be published, so it is an error.
 EXAMPLE_NAME = "Exempel: andel elever med gymnasiebehörighet (skriv över raden)"
 EXAMPLE_KOLADA_ID = "N15428"  # the example row's id (flows/starters/office.py)
+# The whole example row as the starter writes it, in FIGURE_COLUMNS order.
+EXAMPLE_ROW = (EXAMPLE_NAME, "procent", 2024, 86.4, EXAMPLE_KOLADA_ID, 90, "högre", "Kolada")
 HEADER_SEARCH_ROWS = 20
 # A header cell that is a year: 2021, 2021.0 or '2021'.
 YEAR_HEADER = re.compile(r"\d{4}")
@@ -304,8 +313,8 @@ def _read_figures(sheet: _Sheet) -> _Table:
         name = _text(values["Nyckeltal"])
         if name is None:
             raise office_error("row_without_name", place=where)
-        if name == EXAMPLE_NAME:
-            raise office_error("example_row_left", place=where)
+        if is_example_row(name, values):
+            raise office_error("example_row_left", place=where, snippet=shorten(name))
         for label in SUBMISSION_COLUMNS:
             value = _setting(label, values.get(label))
             if value is not None:
@@ -370,6 +379,37 @@ def _read_figures(sheet: _Sheet) -> _Table:
         raise office_error("no_key_figures", place=f"blad '{sheet.title}'", sheet=sheet.title)
     table.notes = _hidden_notes(sheet, header.hidden)
     return table
+
+
+def is_example_row(name: str, values: dict[str, Any]) -> bool:
+    """Whether a row is the starter's example left in: its name, or its values all as the
+    example has them under a name that is still the example's (its 'Exempel:' and '(skriv
+    över raden)' taken away). The Kolada id alone says nothing: real rows share it."""
+    if name == EXAMPLE_NAME:
+        return True
+    example = dict(zip(FIGURE_COLUMNS, EXAMPLE_ROW, strict=True))
+    same_values = all(
+        _comparable(values.get(label)) == _comparable(value)
+        for label, value in example.items()
+        if label != "Nyckeltal"
+    )
+    close = difflib.SequenceMatcher(None, _subject(name), _subject(EXAMPLE_NAME)).ratio()
+    return same_values and close >= 0.8
+
+
+def _subject(name: str) -> str:
+    """A key figure's name without the example's markers, casefolded."""
+    text = name.casefold().replace("(skriv över raden)", "")
+    return " ".join(re.sub(r"^\s*exempel\s*:?", "", text).split())
+
+
+def _comparable(value: Any) -> Any:
+    """A cell's value for comparing with the example: numbers as numbers, text casefolded."""
+    number = _number(value)
+    if isinstance(number, float):
+        return number
+    text = _text(value)
+    return text.casefold() if text else None
 
 
 def _find_header(rows: Any, sheet: _Sheet) -> _Header:

@@ -6,17 +6,27 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from flows.readers.raw import RawSubmission
+from flows.readers.word_words import in_word_terms, missing_in_word, row_place
 from schemas import Problem, Submission
 from schemas.messages import PROJECT_MESSAGES, key_path, swedish_message
 
 
 def problems_from(
-    error: ValidationError, raw: RawSubmission, file: str, model: type[BaseModel] = Submission
+    error: ValidationError,
+    raw: RawSubmission,
+    file: str,
+    model: type[BaseModel] = Submission,
+    left_out: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """One located Swedish problem per pydantic error."""
+    """One located Swedish problem per pydantic error.
+
+    ``left_out`` are top-level keys that could not be read (a syntax error on their line, told
+    already): nothing is said about them, nor about the file as a whole, which lacks them."""
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(part for part in item["loc"] if part != "[key]")
+        if left_out and (not loc or loc[0] in left_out):
+            continue
         message = swedish_message(item)
         if item["type"] == "extra_forbidden":
             message = unknown_key_message(model, loc)
@@ -33,15 +43,15 @@ def problems_from(
         code = item["type"]
         if loc == ("förvaltning",) and code == "string_pattern_mismatch" and "/" in file:
             code = "department_not_an_id"
+        key, place = (key_path(loc) if loc else None), raw.place_of(where)
+        if raw.key_labels:  # Word: the row by its label, in the words of the document
+            if item["type"] == "missing":
+                message = missing_in_word(raw, loc)
+                place = row_place(raw, loc) if loc in raw.key_labels else place
+            message, named = in_word_terms(message, raw)
+            key, place = None, place or row_place(raw, loc) or named
         problems.append(
-            Problem(
-                file=file,
-                code=code,
-                message=message,
-                line=line,
-                key=key_path(loc) if loc else None,
-                place=raw.place_of(where),
-            )
+            Problem(file=file, code=code, message=message, line=line, key=key, place=place)
         )
     return problems
 

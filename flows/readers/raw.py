@@ -15,7 +15,10 @@ class RawSubmission:
     """A file's data before validation, with where each key stands.
 
     Text formats locate keys by 1-based line (``key_lines``); formats without lines, such as
-    Word, by a place a person can find (``key_places``: 'tabell 1, raden Mål').
+    Word, by a place a person can find (``key_places``: 'tabell 1, raden Mål'). Word also
+    says where each line of its text came from (``text_places``: 'stycket som börjar
+    "Simskolan når…"'), names each key by the row label the document shows
+    (``key_labels``) and each picture by its own name (``image_names``, by Markdown src).
     """
 
     data: dict[str, Any]
@@ -26,6 +29,9 @@ class RawSubmission:
     # What the reader left out or changed (a Word comment, a decorative picture): for the
     # receipt, never a reason to refuse the file.
     notes: tuple["ReadError", ...] = ()
+    text_places: dict[int, str] = field(default_factory=dict)  # 0-based text line -> place
+    key_labels: dict[KeyPath, str] = field(default_factory=dict)
+    image_names: dict[str, str] = field(default_factory=dict)
 
     def line_of(self, loc: KeyPath) -> int | None:
         """The line of the deepest key of ``loc`` that the file has."""
@@ -33,6 +39,22 @@ class RawSubmission:
 
     def place_of(self, loc: KeyPath) -> str | None:
         return _deepest(self.key_places, loc)
+
+    def label_of(self, loc: KeyPath) -> str | None:
+        """The document's own name for the deepest key of ``loc`` it has a name for."""
+        return _deepest(self.key_labels, loc)
+
+    def in_text(self, text_line: int) -> tuple[int | None, str | None]:
+        """(line, place) of the text's 0-based line ``text_line``: the file's line for text
+        formats, Word's place ('stycket som börjar …') for Word, nothing for a format that
+        has neither (Excel's text is made, not written)."""
+        if self.key_lines:
+            return self.text_line + text_line, None
+        return None, self.text_places.get(text_line)
+
+    def picture_name(self, src: str) -> str:
+        """A picture as the person knows it: its own name in Word, else its src."""
+        return self.image_names.get(src, src)
 
 
 def _deepest(places: dict, loc: KeyPath):
@@ -76,7 +98,6 @@ def decode(content: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-
 def office_error(
     code: str,
     place: str | None = None,
@@ -116,6 +137,16 @@ def shorten(text: str, length: int = 40) -> str:
     """A quotable start of a text, so a person can find it ('Västervik är medlem i …')."""
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def first_words(text: str, length: int = 30) -> str:
+    """A paragraph's first words, cut between words, as a person looks for it in Word:
+    'Simskolan når alla barn i…'."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0] if " " in text[:length] else text[: length - 1]
+    return cut.rstrip(" ,.;:–-") + "…"
 
 
 def translated(problem: str, table: dict[str, str], language: str) -> str:

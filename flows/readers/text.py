@@ -6,6 +6,7 @@ from typing import Any
 import yaml
 
 from flows.readers.raw import KeyPath, RawSubmission, ReadError, translated
+from flows.readers.read_on import PartlyRead, read_on
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -36,20 +37,39 @@ def read_markdown(text: str) -> RawSubmission:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
         raise ReadError("unclosed_front_matter", line=1) from None
-    data, key_lines = load_yaml_mapping("\n".join(lines[1:end]), first_line=2)
+    body_lines = lines[end + 1 :]
+    blank = next((i for i, line in enumerate(body_lines) if line.strip()), len(body_lines))
+    body = "\n".join(body_lines[blank:]).rstrip("\n")
+    text_line = end + 2 + blank
+    try:
+        data, key_lines = load_yaml_mapping("\n".join(lines[1:end]), first_line=2)
+    except ReadError as error:
+        # Read on: the body and the other keys can still be checked in the same round.
+        found = read_on(error, "\n".join(lines[1:end]), 2, _load)
+        data = {key: v for key, v in (found.data or {}).items() if key != "text"}
+        raw = RawSubmission({**data, "text": body}, found.key_lines, text_line=text_line)
+        raise PartlyRead(found.errors, raw, found.left_out, found.data is not None) from None
     if "text" in data:
         # In Markdown the body is the text; a 'text' key would silently compete with it.
         key_lines_text = key_lines.get(("text",))
         raise ReadError("markdown_text_key", line=key_lines_text)
-    body_lines = lines[end + 1 :]
-    blank = next((i for i, line in enumerate(body_lines) if line.strip()), len(body_lines))
-    body = "\n".join(body_lines[blank:]).rstrip("\n")
-    return RawSubmission({**data, "text": body}, key_lines, text_line=end + 2 + blank)
+    return RawSubmission({**data, "text": body}, key_lines, text_line=text_line)
 
 
 def read_yaml(text: str) -> RawSubmission:
-    data, key_lines = load_yaml_mapping(text, first_line=1)
+    try:
+        data, key_lines = load_yaml_mapping(text, first_line=1)
+    except ReadError as error:
+        found = read_on(error, text, 1, _load)
+        raw = RawSubmission(
+            found.data or {}, found.key_lines, text_line=found.key_lines.get(("text",), 1)
+        )
+        raise PartlyRead(found.errors, raw, found.left_out, found.data is not None) from None
     return RawSubmission(data, key_lines, text_line=key_lines.get(("text",), 1))
+
+
+def _load(text: str, first_line: int) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+    return load_yaml_mapping(text, first_line=first_line)
 
 
 # A value wrapped in typographic quotes, as Word and phones write them: ”Simskola: för alla”.
@@ -96,12 +116,22 @@ def load_yaml_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[
                     "colon_without_space", line=number, key=glued[1], value=glued[2]
                 ) from None
         mark = error.problem_mark or error.context_mark
-        raise ReadError(
+        problem = translated(error.problem or error.context or "", _YAML_PROBLEMS, "YAML")
+        # Where the fault began: a quote opened, a key without its colon. The parser's own
+        # mark may be lines later (the end of the keys), so this line is the one reported.
+        began = error.context_mark if isinstance(error, yaml.scanner.ScannerError) else None
+        if began is not None and error.problem in _BEGAN_EARLIER:
+            mark = began
+            if error.context == "while scanning a quoted scalar":
+                problem = "citattecknet här stängs aldrig; avsluta värdet med samma citattecken"
+        syntax = ReadError(
             "yaml_syntax",
             line=mark.line + 1 + offset if mark else None,
             column=mark.column + 1 if mark else None,
-            problem=translated(error.problem or error.context or "", _YAML_PROBLEMS, "YAML"),
-        ) from None
+            problem=problem,
+        )
+        syntax.fault_line = (began or mark).line + 1 + offset if (began or mark) else None
+        raise syntax from None
     except yaml.reader.ReaderError as error:
         # A character YAML may not hold, such as Word's soft line break (U+000B) pasted in.
         line = text.count("\n", 0, error.position) + first_line
@@ -135,6 +165,9 @@ def _index_lines(
             out[(*path, index)] = item.start_mark.line + 1 + offset
             _index_lines(item, (*path, index), out, offset, seen_nodes)
 
+
+# Scanner problems found after the line at fault: reported where the fault began.
+_BEGAN_EARLIER = ("found unexpected end of stream", "could not find expected ':'")
 
 _YAML_PROBLEMS = {
     "mapping values are not allowed": (

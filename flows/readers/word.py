@@ -85,11 +85,18 @@ def read_docx(
         raise office_error("no_key_table")
     styles = Styles(document)
     _check_before_table(body[:first_table], styles)
-    data, places = _read_key_table(body[first_table])
+    data, places, labels = _read_key_table(body[first_table])
     converter = MarkdownConverter(document.part, styles, name, folder, TEMPLATE_TEXTS)
     data["text"] = converter.convert(body[first_table + 1 :])
     notes = converter.notes + _revision_notes(document)
-    return RawSubmission(data, key_places=places), converter.images, notes
+    raw = RawSubmission(
+        data,
+        key_places=places,
+        text_places=converter.places,
+        key_labels=labels,
+        image_names=converter.image_names,
+    )
+    return raw, converter.images, notes
 
 
 def _revision_notes(document: Any) -> list[ReadError]:
@@ -172,9 +179,13 @@ def _as_transitional(content: bytes) -> bytes:
 # ---------------------------------------------------------------- the key table
 
 
-def _read_key_table(table: etree._Element) -> tuple[dict[str, Any], dict[KeyPath, str]]:
+def _read_key_table(
+    table: etree._Element,
+) -> tuple[dict[str, Any], dict[KeyPath, str], dict[KeyPath, str]]:
+    """The rows' data, where each key stands, and each key's name as the table shows it."""
     data: dict[str, Any] = {}
     places: dict[KeyPath, str] = {}
+    labels = {_key_path(label): ROW_LABELS[label] for label in KEY_ROWS}
     seen: set[str] = set()
     rows = [row for row in table.iter(qn("w:tr")) if owning_table(row) is table]
     for number, row in enumerate(rows, start=1):
@@ -192,7 +203,9 @@ def _read_key_table(table: etree._Element) -> tuple[dict[str, Any], dict[KeyPath
             raise office_error("row_without_label", place=f"tabell 1, rad {number}")
         if label not in KEY_ROWS:
             raise _unknown_row(written, f"tabell 1, rad {number}")
-        place = f"tabell 1, raden {ROW_LABELS[label]}"
+        shown = written.rstrip(":* ").strip()
+        labels[_key_path(label)] = shown
+        place = f"tabell 1, raden {shown}"
         if len(cells) < 2:
             raise office_error("key_row_short", place=place)
         if label in seen:
@@ -200,7 +213,17 @@ def _read_key_table(table: etree._Element) -> tuple[dict[str, Any], dict[KeyPath
         seen.add(label)
         if value:
             _store(label, value, place, data, places)
-    return data, places
+    labels[("bedömning",)] = labels[("bedömning", "nivå")]
+    if "bedömning" in data:  # a missing level is missing at the row Bedömning
+        places[("bedömning",)] = f"tabell 1, raden {labels[('bedömning',)]}"
+    return data, places, labels
+
+
+def _key_path(label: str) -> KeyPath:
+    """The submission key a row fills: its own, or inside 'bedömning'."""
+    if label in ("bedömning", "motivering"):
+        return ("bedömning", "nivå" if label == "bedömning" else "motivering")
+    return (label,)
 
 
 def _unknown_row(written: str, place: str) -> Exception:
@@ -223,7 +246,10 @@ def _store(
         # Not a number: keep the text so pydantic reports the Swedish type error.
         data[key] = int(one_line) if re.fullmatch(r"[+-]?\d+", one_line) else one_line
     elif key == "visionsmål":
-        data[key] = [_vision_link(line, place) for line in value.splitlines() if line.strip()]
+        lines = [line.strip() for line in value.splitlines() if line.strip()]
+        data[key] = [_vision_link(line, place) for line in lines]
+        for index, line in enumerate(lines):
+            places[(key, index)] = f'{place}, "{shorten(line, 30)}"'
     elif key == "kontakt":
         data[key] = _contact(one_line)
     elif key in ("bedömning", "motivering"):
@@ -231,7 +257,6 @@ def _store(
         shown = one_line.lower() if key == "bedömning" else one_line
         data.setdefault("bedömning", {})[inner] = shown
         places[("bedömning", inner)] = place
-        places[("bedömning",)] = f"tabell 1, raden {ROW_LABELS['bedömning']}"
         return
     else:
         data[key] = one_line

@@ -10,7 +10,6 @@ formulas, pictures without alt text) is an error, never a silent loss.
 Tracked changes are read as accepted: insertions are text, deletions are not.
 """
 
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from flows.readers.raw import ReadError, office_error, shorten
+from flows.readers.raw import ReadError, first_words, office_error, shorten
 
 IMAGE_FORMATS = {"png": "png", "jpg": "jpg", "jpeg": "jpg"}
 
@@ -166,30 +165,47 @@ class MarkdownConverter:
         self.part, self.styles, self.stem, self.folder = part, styles, stem, folder
         self.forbidden_texts = forbidden_texts
         self.images: dict[str, bytes] = {}
+        self.image_names: dict[str, str] = {}  # name in the Markdown -> the picture's own name
         self._names: dict[str, str] = {}  # image part name -> name in the Markdown
         self._image_count = 0
         self._paragraphs = 0
         self._tables = 1  # the key table is table 1
         self._place = ""
         self._last_text = ""  # the last paragraph with text, to place those without
+        self._heading = ""  # the last heading, to place what stands under it
         self._boxes: list[str] = []  # text boxes met in the paragraph being read
         self._footnotes: list[str] = []  # the notes' Markdown definitions, in order
         self.notes: list[ReadError] = []  # what was left out or changed, for the receipt
+        # Where each line of the Markdown stands in Word (0-based line -> place), so that a
+        # problem found in the text is told in Word's words, not by a line Word never shows.
+        self.places: dict[int, str] = {}
 
     def convert(self, blocks: list[etree._Element]) -> str:
         """The blocks as Markdown, with the footnotes' texts after them."""
-        markdown = self._convert(blocks)
-        return "\n\n".join(p for p in (markdown, *self._footnotes) if p)
+        pieces = self._pieces(blocks)
+        pieces += [(note, ["i en fotnot"]) for note in self._footnotes]
+        line = 0
+        for markdown, places in pieces:
+            for index in range(markdown.count("\n") + 1):
+                self.places[line + index] = places[min(index, len(places) - 1)]
+            line += markdown.count("\n") + 2  # and the blank line between blocks
+        return "\n\n".join(markdown for markdown, _ in pieces)
 
     def _convert(self, blocks: list[etree._Element]) -> str:
-        out: list[str] = []
+        return "\n\n".join(markdown for markdown, _ in self._pieces(blocks))
+
+    def _pieces(self, blocks: list[etree._Element]) -> list[tuple[str, list[str]]]:
+        """The blocks' Markdown, each with the place in Word of each of its lines."""
+        out: list[tuple[str, list[str]]] = []
         list_lines: list[str] = []
+        list_places: list[str] = []
         widths: list[int] = []  # marker width per list level, for nested indentation
         for block in blocks:
             if block.tag == qn("w:tbl"):
                 self._tables += 1
-                self._place = f"tabell {self._tables}"
+                self._place = self._under(f"tabell {self._tables}")
                 markdown, item = self._table(block), None
+                self._place = self._under(f"tabell {self._tables}")
             else:
                 markdown, item = self._paragraph(block)
                 if not markdown:
@@ -198,16 +214,17 @@ class MarkdownConverter:
                 level, marker = item
                 widths = widths[:level] + [2] * max(0, level - len(widths))
                 list_lines.append(" " * sum(widths) + marker + markdown)
+                list_places += [self._place] * (markdown.count("\n") + 1)
                 widths.append(len(marker))
                 continue
             if list_lines:
-                out.append("\n".join(list_lines))
-                list_lines, widths = [], []
+                out.append(("\n".join(list_lines), list_places))
+                list_lines, list_places, widths = [], [], []
             if markdown:
-                out.append(markdown)
+                out.append((markdown, [self._place]))
         if list_lines:
-            out.append("\n".join(list_lines))
-        return "\n\n".join(out)
+            out.append(("\n".join(list_lines), list_places))
+        return out
 
     # -- paragraphs
 
@@ -217,14 +234,20 @@ class MarkdownConverter:
         if not text and not _has_content(paragraph):
             return "", None
         self._paragraphs += 1
-        self._place = _quoted_place(text, "stycket", self._after())
+        chain = self.styles.chain(style_id(paragraph) or "Normal")
+        level = _heading_level(chain)
+        if level is not None and text:
+            self._place = f'rubriken "{first_words(text)}"'
+            self._heading = text
+        else:
+            self._place = self._under(
+                f'stycket som börjar "{first_words(text)}"' if text else self._after()
+            )
         if text:
             self._last_text = text
         if text in self.forbidden_texts:
             raise office_error("template_text_left", place=self._place, snippet=shorten(text))
         spans = self._spans(paragraph)
-        chain = self.styles.chain(style_id(paragraph) or "Normal")
-        level = _heading_level(chain)
         if level is not None:
             plain = [replace(s, bold=False, italic=False) for s in spans if s.kind != "break"]
             heading = _render(plain).strip()
@@ -393,7 +416,8 @@ class MarkdownConverter:
             return self._text_box(box)
         if _is_decorative(element):
             self._image_count += 1
-            self._note("word_decorative_left_out", number=self._image_count)
+            picture = _picture(own_name(element), self._image_count)
+            self._note("word_decorative_left_out", picture=picture)
             return ""
         graphic = next(element.iter(qn("a:graphicData")), None)
         uri = graphic.get("uri") if graphic is not None else None
@@ -420,9 +444,8 @@ class MarkdownConverter:
         alt = properties.get("descr", "") if properties is not None else ""
         title = properties.get("title", "") if properties is not None else ""
         embed = blip.get(qn("r:embed")) if blip is not None else None
-        return self._image(
-            embed, linked=blip is not None and blip.get(qn("r:link")), alt=alt, title=title
-        )
+        linked = blip is not None and blip.get(qn("r:link"))
+        return self._image(embed, linked, alt=alt, title=title, own=own_name(element))
 
     def _vml_image(self, pict: etree._Element) -> str:
         data = next(pict.iter(f"{{{_VML}}}imagedata"), None)
@@ -430,47 +453,54 @@ class MarkdownConverter:
             raise office_error("unsupported_object", place=self._place, what=_WHAT_SHAPE)
         shape = data.getparent()
         alt = shape.get("alt", "") if shape is not None else ""
-        return self._image(data.get(qn("r:id")), linked=False, alt=alt, title="")
+        own = " ".join((shape.get("title", "") if shape is not None else "").split())
+        return self._image(data.get(qn("r:id")), linked=False, alt=alt, title="", own=own)
 
-    def _image(self, rid: str | None, linked: Any, alt: str, title: str) -> str:
+    def _image(self, rid: str | None, linked: Any, alt: str, title: str, own: str) -> str:
+        """The picture as Markdown. ``own`` is its name as Word keeps it (its title, or the
+        file name it was inserted from), which messages call it by; the zip's own name for
+        it ('image1.jpg') is no name a person has seen."""
         self._image_count += 1
-        number = self._image_count
+        alt = " ".join(alt.split())
+        picture = _picture(own or shorten(alt, 30), self._image_count)
         if not rid:
             code = "image_linked" if linked else "unsupported_object"
-            raise office_error(code, place=self._place, number=number, what=_WHAT_SHAPE)
+            raise office_error(code, place=self._place, picture=picture, what=_WHAT_SHAPE)
         try:
             image_part = self.part.related_parts[rid]
         except KeyError:
-            raise office_error("image_linked", place=self._place, number=number) from None
-        filename = posixpath.basename(image_part.partname)
+            raise office_error("image_linked", place=self._place, picture=picture) from None
         extension = image_part.partname.ext.lower()
         if extension not in IMAGE_FORMATS:
             raise office_error(
-                "word_image_format",
-                place=self._place,
-                number=number,
-                image=filename,
-                format=extension.upper(),
+                "word_image_format", place=self._place, picture=picture, format=extension.upper()
             )
-        alt = " ".join(alt.split())
         if not alt:
-            raise office_error(
-                "word_image_alt_missing", place=self._place, number=number, image=filename
-            )
+            raise office_error("word_image_alt_missing", place=self._place, picture=picture)
         name = self._names.get(image_part.partname)
         if name is None:
             name = f"{self.stem}/bild-{len(self._names) + 1}.{IMAGE_FORMATS[extension]}"
             self._names[image_part.partname] = name
             self.images[f"{self.folder}/{name}"] = image_part.blob
+            self.image_names[name] = own or shorten(alt, 30)
         title = " ".join(title.split()).replace('"', "'")
         shown_title = f' "{title}"' if title else ""
         return f"![{_escape(alt)}]({quote(name)}{shown_title})"
 
     def _after(self) -> str:
         """Where a paragraph without text stands: after the last one with text."""
+        if self._last_text and self._last_text == self._heading:
+            return f'stycket efter rubriken "{first_words(self._heading)}"'
         if self._last_text:
-            return f"stycket efter '{shorten(self._last_text, 30)}'"
+            return f'stycket efter "{first_words(self._last_text)}"'
         return "första stycket efter tabell 1"
+
+    def _under(self, place: str) -> str:
+        """A place with the heading it stands under, as a person scrolls to it; a place that
+        is placed by the heading itself needs no more."""
+        if not self._heading or "rubriken" in place:
+            return place
+        return f'{place}, under rubriken "{first_words(self._heading)}"'
 
     def _text_box(self, box: etree._Element) -> str:
         place, boxes = self._place, self._boxes
@@ -530,10 +560,11 @@ class MarkdownConverter:
         ):
             cells: list[str] = []
             for cell in (c for c in row.iter(qn("w:tc")) if owning_table(c) is table):
-                self._place = _quoted_place(
-                    plain_text(cell).strip(),
-                    f"tabell {self._tables}, cellen",
-                    f"tabell {self._tables}, rad {row_number}",
+                cell_text = plain_text(cell).strip()
+                self._place = self._under(
+                    f'tabell {self._tables}, cellen "{first_words(cell_text)}"'
+                    if cell_text
+                    else f"tabell {self._tables}, rad {row_number}"
                 )
                 cells.append(self._cell(cell))
                 span = _val(cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}"))
@@ -560,6 +591,27 @@ class MarkdownConverter:
 
 
 _WHAT_SHAPE = "en figur, en form eller en textruta"
+# Names Word gives a picture by itself ('Bild 3', 'Picture 1'): no name the person chose.
+_GENERIC_NAME = re.compile(
+    r"^(?:bild|picture|image|grafik|graphic|figur|object|objekt)\s*\d*$", re.I
+)
+
+
+def own_name(drawing: etree._Element) -> str:
+    """A picture's own name as Word keeps it: the title of its alt text, else the file name
+    it was inserted from (docPr or the picture's cNvPr 'name'), unless Word made that up."""
+    properties = list(drawing.iter(qn("wp:docPr"), qn("pic:cNvPr")))
+    for attribute in ("title", "name"):
+        for element in properties:
+            value = " ".join((element.get(attribute) or "").split())
+            if value and not _GENERIC_NAME.match(value):
+                return shorten(value, 40)
+    return ""
+
+
+def _picture(own: str, number: int) -> str:
+    """How a message names a picture: 'bilden "simhall.jpg"', or by its number in the text."""
+    return f'bilden "{own}"' if own else f"bild {number} i texten"
 
 
 def _has_object(paragraph: etree._Element) -> bool:
@@ -577,12 +629,6 @@ def _has_content(paragraph: etree._Element) -> bool:
         f"{{{_MATH}}}oMath",
     }
     return _has_object(paragraph) or any(el.tag in shown for el in paragraph.iter())
-
-
-def _quoted_place(text: str, where: str, fallback: str) -> str:
-    """Where a paragraph or cell is, by the start of its text, as a person finds it:
-    "stycket 'Västervik är medlem i …'"; without text, by its number."""
-    return f"{where} '{shorten(text, 30)}'" if text.strip() else fallback
 
 
 def _quoted_block(markdown: str) -> str:

@@ -18,8 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from flows.readers.excel import (
-    EXAMPLE_KOLADA_ID,
-    EXAMPLE_NAME,
+    EXAMPLE_ROW,
     FIGURE_COLUMNS,
     SETTINGS_SHEET,
 )
@@ -124,7 +123,7 @@ def xlsx_template(department: str, goal: int, title: str | None = None) -> bytes
     sheet = workbook.active
     sheet.title = "Nyckeltal"
     sheet.append(FIGURE_COLUMNS)
-    sheet.append([EXAMPLE_NAME, "procent", 2024, 86.4, EXAMPLE_KOLADA_ID, 90, "högre", "Kolada"])
+    sheet.append(list(EXAMPLE_ROW))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

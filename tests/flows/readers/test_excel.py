@@ -110,9 +110,44 @@ def test_filled_in_template_validates_as_a_submission():
 
 
 def test_untouched_template_is_refused_for_its_example_row():
-    """The starter's example row would be published; leaving it is an error at its row."""
+    """The starter's example row would be published; leaving it is an error at its row,
+    naming the example as the other templates' placeholders are named."""
     error = refused(xlsx_template(DEPARTMENT, 4))
     assert error.code == "example_row_left" and error.place == "blad 'Nyckeltal', rad 2"
+    assert error.message.startswith("exempelraden 'Exempel: andel elever med gymnasiebehör…'")
+
+
+def with_first_row(name: str, *values) -> bytes:
+    """The starter with its example row's name (and, if given, its values) written over."""
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_template(DEPARTMENT, 4)))
+    sheet = workbook["Nyckeltal"]
+    for column, value in enumerate((name, *values), start=1):
+        sheet.cell(2, column, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_example_row_with_only_its_markers_removed_is_still_refused():
+    """'Exempel:' and '(skriv över raden)' taken away, the example's values left: the row is
+    still the example, and is refused by name."""
+    error = refused(with_first_row("Andel elever med gymnasiebehörighet"))
+    assert error.code == "example_row_left"
+    assert "'Andel elever med gymnasiebehörighet'" in error.message
+
+
+def test_real_row_with_the_examples_kolada_id_is_accepted():
+    """N15428 is a real Kolada id: a department's own row using it, with its own values, is
+    published, whether or not its name resembles the example's."""
+    for name in ("Andel elever med gymnasiebehörighet", BEHORIGA):
+        content = with_first_row(name, "procent", 2024, 84.1, "N15428", 90, "högre", "Kolada")
+        raw = read_xlsx_submission("nyckeltal.xlsx", content, DEPARTMENT)
+        (figure,) = Submission.model_validate(raw.data, context=VALIDATION_CONTEXT).key_figures
+        assert (figure.name, figure.kolada_id, figure.values) == (name, "N15428", {2024: 84.1})
+    # The example's very values under a name of the department's own are its own data too.
+    own = with_first_row(BEHORIGA)
+    raw = read_xlsx_submission("nyckeltal.xlsx", own, DEPARTMENT)
+    assert raw.data["nyckeltal"][0]["värden"] == {2024: 86.4}
 
 
 def test_wrong_direction_is_located_at_its_cell_after_validation():

@@ -130,7 +130,7 @@ def test_decorative_picture_is_left_out_with_a_note_not_refused():
     raw, images, notes = read(filled_docx(body=body))
     assert raw.data["text"] == "Inledning." and images == {}
     assert [(n.code, n.place) for n in notes] == [
-        ("word_decorative_left_out", "stycket efter 'Inledning.'")
+        ("word_decorative_left_out", 'stycket efter "Inledning."')
     ]
 
 
@@ -223,10 +223,12 @@ def test_refusal_quotes_the_start_of_the_paragraph():
     )
     with pytest.raises(ReadError) as caught:
         read(filled_docx(body=with_xml(chart)))
-    assert caught.value.place == "stycket 'Antal besök per år i tabellen…'"
+    assert caught.value.place == 'stycket som börjar "Antal besök per år i tabellen…"'
 
 
 def test_formatting_given_up_inside_a_word_is_noted():
     runs = (("", "A"), ("<w:b/>", "b"), ("<w:b/><w:i/>", "c"), ("<w:i/>", "d"), ("", "e"))
     _, _, notes = read(filled_docx(body=with_runs(*runs)))
-    assert [(n.code, n.place) for n in notes] == [("word_formatting_dropped", "stycket 'Abcde'")]
+    assert [(n.code, n.place) for n in notes] == [
+        ("word_formatting_dropped", 'stycket som börjar "Abcde"')
+    ]
