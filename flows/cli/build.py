@@ -167,15 +167,22 @@ def typeset_ahead(paths: Paths, settle_seconds: float, draft: bool, archive: boo
     parts it needs: one typeset ahead from the same HTML, options and files is found running
     or in the cache, anything else is typeset anew. So the work overlaps Prefect's start-up
     without deciding anything the flow would not."""
-    from flows.gather import gather
+    from flows.gather import Disposition, asset_files, gather
     from flows.merge import merge
+    from flows.orchestration.file_results import checked_as_kept
     from flows.readers.edition import load_edition
     from flows.typesetting.report import typeset_parts, typesetting
-    from flows.validate import validate_all
+    from flows.validate import check_edition
 
     try:
         edition = load_edition(paths.edition_config)
-        checked = validate_all(gather(paths.edition_dir, settle_seconds=settle_seconds), edition)
+        files = gather(paths.edition_dir, settle_seconds=settle_seconds)
+        submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
+        # Files an earlier build checked are taken as it kept them: validating them again
+        # here would hold the interpreter lock while Prefect is imported beside it.
+        checked = check_edition(
+            checked_as_kept(submissions, edition, asset_files(files), paths.outputs), edition
+        )
         setting = typesetting(paths.edition_dir, paths.parts_cache, draft, archive)
         typeset_parts(merge(edition, checked), setting)
     except Exception:  # noqa: BLE001  (only ever an optimisation)

@@ -24,11 +24,13 @@ from pydantic import NonNegativeFloat
 
 from flows.gather import Disposition, DroppedFile, asset_files, gather
 from flows.merge import merge, merge_each_file_apart
-from flows.orchestration.caching import (
-    DEPARTMENT_CACHE,
+from flows.orchestration.caching import DEPARTMENT_CACHE
+from flows.orchestration.file_results import (
+    CACHE_FOLDER,
+    PER_FILE_FOLDER,
     FileResults,
     assets_of_folder,
-    submission_key,
+    earlier_check,
 )
 from flows.orchestration.people import (
     Parameter,
@@ -90,8 +92,6 @@ class BuildResult:
 
 
 CLEAN, WITH_REJECTED, NOT_PUBLISHED = "Klar", "Klar med avvisade filer", "Ej publicerad"
-CACHE_FOLDER = ".prefect-cache"  # under the outputs folder, beside the editions
-PER_FILE_FOLDER = "filer"  # in it: each file's own result, by its content key
 
 
 def transient_io(task: Task, task_run: TaskRun, state: State) -> bool:
@@ -139,9 +139,8 @@ def validate_department(
     store = FileResults(results)
     checked, from_cache = [], []
     for dropped in files:
-        key = submission_key(dropped, edition, assets)
-        earlier = store.get(key)
-        if isinstance(earlier, Checked):
+        key, earlier = earlier_check(store, dropped, edition, assets)
+        if earlier is not None:
             checked.append(earlier)
             from_cache.append(dropped.relative)
             continue

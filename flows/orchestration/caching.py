@@ -1,10 +1,4 @@
-"""The cache of read-and-validate, by content: one key per file, one per department.
-
-A file's path is never the key on its own: Prefect hashes a ``Path`` by its text, so a cache
-keyed on it returns the old result after the file changes. A file's key is made of the bytes'
-sha256, the file's place in the edition (the name appears in every message, and the folder
-decides the department), the edition config, the images the file may refer to, and the source
-of the code that reads and validates.
+"""The cache policy of the validate-department task, by content (keys: file_results.py).
 
 The flow validates one department per task (Prefect's bookkeeping per task run costs more than
 checking a file does). The department's key is its files' keys together, plus the task's
@@ -12,16 +6,8 @@ source, so an unchanged department is a Cached task run; inside a department tha
 each file's result is kept apart (``FileResults``) and only the changed files are read.
 """
 
-import contextlib
 import hashlib
-import json
-import os
-import pickle
-import tempfile
 from collections.abc import Mapping
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 from prefect.cache_policies import TASK_SOURCE, CachePolicy
@@ -29,59 +15,8 @@ from prefect.context import TaskRunContext
 from prefect.utilities.annotations import quote
 
 from flows.gather import DroppedFile
+from flows.orchestration.file_results import submission_key
 from schemas import Edition
-
-# The readers, validation and models live in these packages; a change to any of their sources
-# can change a result, so it changes every key. Coarse on purpose: a stale cache is worse than a
-# cold one.
-_CODE_PACKAGES = ("flows", "schemas")
-# Libraries whose behaviour decides what a file reads as.
-_LIBRARIES = (
-    "pydantic",
-    "pydantic-core",
-    "markdown-it-py",
-    "pyyaml",
-    "python-docx",
-    "openpyxl",
-    "defusedxml",
-    "pillow",
-)
-
-
-@cache
-def code_fingerprint() -> str:
-    """sha256 over the project's reading and validation code and the libraries' versions."""
-    digest = hashlib.sha256()
-    for package in _CODE_PACKAGES:
-        root = Path(__import__(package).__file__).parent
-        for source in sorted(root.rglob("*.py")):
-            digest.update(source.relative_to(root.parent).as_posix().encode() + b"\0")
-            digest.update(source.read_bytes() + b"\0")
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"{library}=={version(library)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library} absent\0".encode())
-    return digest.hexdigest()
-
-
-def edition_digest(edition: Edition) -> str:
-    """sha256 of the edition config as validated: departments, goals, vision goals, dates."""
-    return hashlib.sha256(edition.model_dump_json(by_alias=True).encode()).hexdigest()
-
-
-def submission_key(dropped: DroppedFile, edition: Edition, assets: Mapping[str, bytes]) -> str:
-    """The content key of one file's read-and-validate result (without the task's source)."""
-    parts = {
-        "sha256": hashlib.sha256(dropped.content).hexdigest(),
-        "size": dropped.size,  # a file too large to read has no content, only its size
-        "file": dropped.relative,
-        "folder": dropped.folder,
-        "edition": edition_digest(edition),
-        "assets": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(assets.items())},
-        "code": code_fingerprint(),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def department_key(files: list[DroppedFile], edition: Edition, assets: Mapping[str, bytes]) -> str:
@@ -104,40 +39,3 @@ def _unquoted(value: Any) -> Any:
 
 # The policy of the validate-department task: its files' content keys + the task's source.
 DEPARTMENT_CACHE = CachePolicy.from_cache_key_fn(_key_from_parameters) + TASK_SOURCE
-
-
-class FileResults:
-    """One file's read-and-validate result by its content key, kept as a pickle in a folder.
-
-    A result that cannot be read (a half-written or foreign file) is a miss; one that cannot
-    be written only costs time next build. Entries are written to a temporary name and renamed,
-    so a reader never sees half of one."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def get(self, key: str) -> Any | None:
-        try:
-            with (self.folder / key).open("rb") as file:
-                return pickle.load(file)  # noqa: S301 (our own results, in our own folder)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-
-    def put(self, key: str, value: Any) -> None:
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".")
-            try:
-                with os.fdopen(descriptor, "wb") as file:
-                    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.folder / key)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-
-
-def assets_of_folder(assets: Mapping[str, bytes], folder: str) -> dict[str, bytes]:
-    """The images a file in ``folder`` may refer to: only those in its own department folder
-    (an image outside it is rejected, and Word images are named inside it)."""
-    return {name: data for name, data in assets.items() if name.startswith(folder + "/")}

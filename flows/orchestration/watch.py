@@ -67,6 +67,7 @@ class DropFolderWatcher:
         stable_seconds: float = 120.0,
         poll_seconds: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,  # what file times are measured in
     ):
         self.inputs = inputs
         self.on_stable = on_stable
@@ -76,6 +77,8 @@ class DropFolderWatcher:
         self.stable_seconds = stable_seconds
         self.poll_seconds = poll_seconds
         self.clock = clock
+        self.wall_clock = wall_clock
+        self._looked = 0.0  # when the previous look was (on ``clock``)
         self._built: dict[int, Signature] = {}  # as of the last build started (or the start)
         self._seen: dict[int, tuple[Signature, float]] = {}  # last seen, and since when
         self._stop = threading.Event()
@@ -88,6 +91,7 @@ class DropFolderWatcher:
         current = {
             year: edition_signature(folder) for year, folder in editions(self.inputs).items()
         }
+        looked, self._looked = self._looked, now
         if not self._started:
             self._built = dict(current)
             self._seen = {year: (sig, now) for year, sig in current.items()}
@@ -97,8 +101,10 @@ class DropFolderWatcher:
         for year, signature in sorted(current.items()):
             seen, since = self._seen.get(year, (None, now))
             if signature != seen:
-                self._seen[year] = (signature, now)
-                continue  # still changing (or just changed): wait for it to settle
+                since = self._changed_at(signature, seen, looked, now)
+                self._seen[year] = (signature, since)
+                if now - since < self.stable_seconds:
+                    continue  # still changing (or just changed): wait for it to settle
             if signature == self._built.get(year) and not self._left_pending(year, signature):
                 continue
             if now - since < self.stable_seconds:
@@ -113,6 +119,20 @@ class DropFolderWatcher:
             self._built[year] = signature
             asked.append(year)
         return asked
+
+    def _changed_at(
+        self, signature: Signature, seen: Signature | None, looked: float, now: float
+    ) -> float:
+        """When the change was made, on ``clock``: the newest modification time among the
+        entries that are new since the previous look, if it falls between that look and now
+        (a copied file may keep an old time); otherwise now. So files are still from the
+        moment they were written, not from the moment the watcher happened to look."""
+        new = signature - (seen or frozenset())
+        if not new:
+            return now  # only removals: they carry no time
+        newest = max(mtime for _, _, mtime in new) / 1e9
+        at = now - (self.wall_clock() - newest)
+        return at if looked <= at <= now else now
 
     def _left_pending(self, year: int, signature: Signature) -> bool:
         """The finished build of these very files left some pending: build them once more."""

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from flows.gather import DroppedFile, gather
-from flows.orchestration.caching import submission_key
+from flows.orchestration.file_results import submission_key
 from tests.support.demo import TODAY
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

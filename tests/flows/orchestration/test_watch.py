@@ -86,8 +86,49 @@ def test_the_watcher_looks_again_when_the_files_will_have_settled_not_a_poll_lat
     now[0] = 1.0
     watcher.poll()  # seen at 1 s: still from then, settled at 3 s
     now[0] = 1.5
-    assert abs(watcher.next_look_in() - 1.51) < 1e-9
+    assert abs(watcher.next_look_in() - 1.51) < 1e-3  # (the file's own time: a hair earlier)
     busy[2025] = True
     now[0] = 3.1
     assert watcher.poll() == []  # settled, but a build of it runs
     assert watcher.next_look_in() == 5  # the moment has passed: no busy loop
+
+
+def test_files_are_still_from_the_moment_they_were_written_not_from_the_next_look(tmp_path):
+    import os
+
+    now = [100.0]
+    wall = [1_000_000.0]
+    asked: list[int] = []
+    edition = tmp_path / "2025"
+    (edition / "kultur").mkdir(parents=True)
+    (edition / "rapport.yaml").write_text("år: 2025\n")
+    watcher = DropFolderWatcher(
+        tmp_path,
+        asked.append,
+        stable_seconds=2,
+        poll_seconds=5,
+        clock=lambda: now[0],
+        wall_clock=lambda: wall[0],
+    )
+
+    def write(name: str, seconds_after_look: float) -> None:
+        path = edition / "kultur" / name
+        path.write_text(name)
+        os.utime(path, ns=(0, int((wall[0] + seconds_after_look) * 1e9)))
+
+    def look(after: float) -> list[int]:
+        now[0] += after
+        wall[0] += after
+        return watcher.poll()
+
+    watcher.poll()
+    write("ett.md", 1)  # written 1 s after that look, seen 1.5 s after it
+    assert look(1.5) == []
+    assert abs(watcher.next_look_in() - 1.51) < 1e-9  # still since it was written: 1.5 s left
+    assert look(1.51) == [2025]
+    write("tva.md", 0.5)  # written, then seen 3 s later: settled already, built at once
+    assert look(3) == [2025]
+    # A copy that kept an old modification time is still only from when it was seen.
+    write("gammal.md", -3600)
+    assert look(3) == [] and watcher.next_look_in() == 2.01
+    assert asked == [2025, 2025]
