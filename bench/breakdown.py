@@ -5,8 +5,9 @@ how long was everything else (``overhead_s``), and where that went.
 
 Typesetting is wall time during which at least one part was being typeset in a worker or the
 parts were being assembled: the union of those spans, wherever they ran. Overhead is the rest
-of the build's wall time. Its breakdown takes the command's own phases (process start, imports,
-server wait, the flow's stages, flow bookkeeping, artifacts, publish, logs, server stop,
+of the build's wall time. Its breakdown takes the command's own phases (process start, ahead (the
+files read and the parts handed to the workers before Prefect is imported), imports, server
+wait, the flow's stages, flow bookkeeping, artifacts, publish, logs, server stop,
 process end) and counts for each only the time no part was being typeset, so the shares add up
 to ``overhead_s``.
 """
@@ -52,7 +53,7 @@ def phases(spans: list[dict], started: float, ended: float) -> list[tuple[str, f
     command = first.get("command")
     begun = command["start"] if command else started
     points.append(("process start", started, begun))
-    for name in ("imports", "server wait"):
+    for name in ("ahead", "imports", "server wait"):
         if name in first:
             points.append((name, first[name]["start"], first[name]["end"]))
     flow = first.get("flow")

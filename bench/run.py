@@ -364,7 +364,7 @@ def watch_builds(edition: Edition, runs: int, env: dict[str, str], scratch: Path
                 f"{seen - settled:8.2f} s",
                 flush=True,
             )
-            time.sleep(2 * stable)
+            time.sleep(3)  # the flow run ends (artifacts, teardown) before the next change
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

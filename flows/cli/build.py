@@ -7,7 +7,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 from flows.cli.options import (
@@ -148,43 +147,45 @@ def report_result(paths: Paths, result) -> int:
 
 
 def start_typesetting_ahead(paths: Paths, args: argparse.Namespace, yield_to_server: bool) -> None:
-    """Start the workers, and typeset the parts in a background thread while Prefect starts.
-    Only the part cache sees the result; nothing is published from it. While a temporary
-    server starts, the workers yield to it: the flow waits for the server, the parts for the
-    flow."""
+    """Start the workers and hand them the report's parts as the files are now, before Prefect
+    is imported: the parts are typeset while it loads (and a temporary server starts). Only
+    the part cache sees the result; nothing is published from it. While a temporary server
+    starts, the workers yield to it: the flow waits for the server, the parts for the flow."""
     from flows.typesetting.workers import shared_renderer
 
     shared_renderer().start(fork=True, niceness=5 if yield_to_server else 0)
     if not args.strict:  # a strict build may publish nothing: do not typeset in vain
-        threading.Thread(
-            target=typeset_ahead, args=(paths, args.settle, args.draft, args.archive), daemon=True
-        ).start()
+        with span("ahead"):
+            typeset_ahead(paths, args.settle, args.draft, args.archive)
 
 
 def typeset_ahead(paths: Paths, settle_seconds: float, draft: bool, archive: bool) -> None:
-    """The report's parts typeset into the part cache from the drop folder as it is now, with
-    the plain stage functions. The flow then validates the files as its tasks and asks for the
+    """The report's parts handed to the workers from the drop folder as it is now, with the
+    plain stage functions. The flow then validates the files as its tasks and asks for the
     parts it needs: one typeset ahead from the same HTML, options and files is found running
     or in the cache, anything else is typeset anew. So the work overlaps Prefect's start-up
-    without deciding anything the flow would not."""
+    without deciding anything the flow would not.
+
+    Done in the command's own thread before Prefect is imported, not in a thread beside the
+    imports: two Python threads share one interpreter lock, so the parts would start later and
+    Prefect load no sooner."""
     from flows.gather import Disposition, asset_files, gather
     from flows.merge import merge
     from flows.orchestration.file_results import checked_as_kept
     from flows.readers.edition import load_edition
-    from flows.typesetting.report import typeset_parts, typesetting
+    from flows.typesetting.report import start_typesetting, typesetting
     from flows.validate import check_edition
 
     try:
         edition = load_edition(paths.edition_config)
         files = gather(paths.edition_dir, settle_seconds=settle_seconds)
         submissions = [f for f in files if f.disposition is Disposition.SUBMISSION]
-        # Files an earlier build checked are taken as it kept them: validating them again
-        # here would hold the interpreter lock while Prefect is imported beside it.
+        # Files an earlier build checked are taken as it kept them.
         checked = check_edition(
             checked_as_kept(submissions, edition, asset_files(files), paths.outputs), edition
         )
         setting = typesetting(paths.edition_dir, paths.parts_cache, draft, archive)
-        typeset_parts(merge(edition, checked), setting)
+        start_typesetting(merge(edition, checked), setting)
     except Exception:  # noqa: BLE001  (only ever an optimisation)
         pass  # the flow meets the same problem and reports it where people read it
 

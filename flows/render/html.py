@@ -12,9 +12,14 @@ from schemas import Report, slugify
 
 
 def safe_environment(templates_dir: Path) -> jinja2.Environment:
-    """Jinja2 as every page of ours uses it: autoescaped, and an unknown name is an error."""
+    """Jinja2 as every page of ours uses it: autoescaped, and an unknown name is an error.
+
+    Compiled templates are kept between processes (Jinja's own bytecode cache, in a folder of
+    this user's under the temporary directory, checked against each template's source):
+    compiling them cost a new build command 0.2 s."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

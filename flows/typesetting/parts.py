@@ -133,6 +133,21 @@ def typeset_report(report: Report, setting: Typesetting) -> TypesetReport:
     raise RenderError("innehållsförteckningens sidnummer blev aldrig stabila")
 
 
+def start_parts(report: Report, setting: Typesetting) -> None:
+    """Hand the report's parts to the workers and return at once: the chapters and the back
+    matter, and the front matter and page numbers from the last build's numbers if there are
+    any (as typeset_report would). Whoever asks for the same part later finds it running or
+    in the cache."""
+    jobs = PartJobs(report, setting)
+    parts = jobs.parts(body_parts(report))
+    guess = setting.cache.last_pages("utkast" if setting.draft else "slutlig")
+    if guess is not None and GUESS_PAGES in guess:
+        pages = {k: v for k, v in guess.items() if k[0] != " "}
+        parts += [*jobs.parts([FRONT], pages), jobs.folio(guess[GUESS_PAGES])]
+    for job in sorted(parts, key=lambda job: len(job.html), reverse=True):
+        setting.renderer.typeset(job, setting.cache)
+
+
 def body_parts(report: Report) -> list[str]:
     """The parts after the front matter: one per goal chapter, then the back matter."""
     return [chapter_part(chapter.goal.number) for chapter in report.chapters] + [BACK]

@@ -14,7 +14,7 @@ from flows.typesetting.assemble import assemble
 from flows.typesetting.cache import PartCache
 from flows.typesetting.culprits import find_culprits, reject
 from flows.typesetting.part import Rendered, RenderError
-from flows.typesetting.parts import PartsFailed, Typesetting, typeset_report
+from flows.typesetting.parts import PartsFailed, Typesetting, start_parts, typeset_report
 from flows.typesetting.workers import shared_renderer
 from flows.validate import Checked
 from schemas import Report
@@ -50,9 +50,9 @@ def typeset(report: Report, setting: Typesetting) -> Rendered:
     )
 
 
-def typeset_parts(report: Report, setting: Typesetting) -> None:
-    """Only the parts, into the cache, for a build that will ask for them (nothing assembled)."""
-    typeset_report(report, setting)
+def start_typesetting(report: Report, setting: Typesetting) -> None:
+    """Only start the parts, for a build that will ask for them (nothing waited for)."""
+    start_parts(report, setting)
 
 
 @dataclass(frozen=True)
