@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import resource
 import threading
+import time
 from collections.abc import Callable
 
 from flows.limits import render_memory_mb
@@ -28,6 +29,7 @@ DEFAULT_WORKERS = max(1, min(os.cpu_count() or 1, 4))
 
 
 def _start_worker(memory_mb: int, niceness: int) -> None:
+    _end_with_parent()
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if niceness:
@@ -35,6 +37,22 @@ def _start_worker(memory_mb: int, niceness: int) -> None:
     from flows.typesetting.part import warm_up
 
     warm_up()  # WeasyPrint loaded now, beside the caller's own start-up
+
+
+def _end_with_parent(every_s: float = 1.0) -> None:
+    """A worker whose parent is gone ends too. A parent killed outright (SIGKILL, a Dask
+    worker stopped by its nanny) shuts no pool down, and its workers would wait on the job
+    queue forever. (Not PR_SET_PDEATHSIG: that fires when the parent's *thread* that started
+    the worker ends, and pools are started from task threads.)"""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every_s)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="agenda2030-förälder", daemon=True).start()
 
 
 def _ready() -> int:
