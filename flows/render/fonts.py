@@ -7,6 +7,9 @@ The fallback families are named in the CSS variable ``--fallback``, which every
 ``font-family`` of the stylesheets lists after its own face, so a character is drawn by the
 first family that has it and never as a box."""
 
+import hashlib
+import json
+import os
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -90,15 +93,66 @@ def font_face_css() -> str:
 
 @cache
 def _drawable() -> frozenset[int]:
-    """Every character some face of the report has a glyph for."""
-    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency; read once per process
-
-    codes: set[int] = set()
+    """Every character some face of the report has a glyph for. Reading the fonts' character
+    maps takes most of a second (the fallback fonts cover tens of thousands of characters), so
+    the answer is kept per user, keyed by the font files' paths, sizes and times."""
     paths = [directory / f"{stem}.ttf" for _, directory, stem, *_ in _FACES]
-    for path in paths + [p for p in _FALLBACK_FILES if p.exists()]:
+    paths += [p for p in _FALLBACK_FILES if p.exists()]
+    kept = _coverage_file(paths)
+    if kept is not None and (codes := _read_coverage(kept)) is not None:
+        return codes
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
+
+    found: set[int] = set()
+    for path in paths:
         with TTFont(path, lazy=True) as font:
-            codes.update(font.getBestCmap() or {})
-    return frozenset(codes)
+            found.update(font.getBestCmap() or {})
+    codes = frozenset(found)
+    if kept is not None:
+        _write_coverage(kept, codes)
+    return codes
+
+
+def _coverage_file(paths: list[Path]) -> Path | None:
+    """Where the coverage of these font files is kept: a folder of this user's own (mode 0700,
+    as Jinja keeps its bytecode), None when there is no such place."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "agenda2030"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return None  # somebody else's, or open to others: never trust what it holds
+        key = hashlib.sha256()
+        for path in paths:
+            stat = path.stat()
+            key.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    except (OSError, RuntimeError):  # no home folder, a read-only one
+        return None
+    return folder / f"tecken-{key.hexdigest()[:32]}.json"
+
+
+def _read_coverage(path: Path) -> frozenset[int] | None:
+    """The code points kept as [first, last] ranges (JSON: data, never code)."""
+    try:
+        ranges = json.loads(path.read_text("utf-8"))
+        return frozenset(c for first, last in ranges for c in range(int(first), int(last) + 1))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_coverage(path: Path, codes: frozenset[int]) -> None:
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps(ranges), "utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # only the next build's second is lost
 
 
 def missing_glyphs(text: str) -> list[tuple[int, str]]:
