@@ -281,16 +281,22 @@ def clear_caches(edition: Edition) -> None:
         shutil.rmtree(edition.outputs / name, ignore_errors=True)
 
 
-def reference_renders(edition: Edition, runs: int) -> list[Run]:
-    """A cold `python -c` that renders the pipeline's own final HTML, as PDF/UA-1."""
+def reference_renders(edition: Edition, runs: int, later: bool = False) -> list[Run]:
+    """A cold `python -c` that renders the pipeline's own final HTML, as PDF/UA-1.
+
+    Run before the builds and again after them (``later``), and the median taken over both:
+    the machine's speed drifts within one sitting, and a reference measured only at the start
+    would make every ratio after it better or worse than it is."""
     html = edition.logs / "reference.html"
-    shutil.copy2(edition.html, html)  # later builds rewrite the published one
+    if not later:
+        shutil.copy2(edition.html, html)  # later builds rewrite the published one
     base_url = edition.folder.resolve().as_uri() + "/"
     results = []
     for index in range(runs):
-        pdf = edition.logs / f"reference-{index}.pdf"
+        name = f"reference-{'after-' if later else ''}{index}"
+        pdf = edition.logs / f"{name}.pdf"
         command = [sys.executable, "-c", REFERENCE_SCRIPT, str(html), base_url, str(pdf)]
-        log = edition.logs / f"reference-{index}.log"
+        log = edition.logs / f"{name}.log"
         results.append(measure(command, clean_env(), log, edition.logs))
         _progress(edition.name, "reference", results[-1])
     return results
@@ -702,6 +708,14 @@ def run_builds(scratch: Path, quick: bool, runs: int, results: dict) -> dict:
         results["server"]["rss_mb_at_end"] = round(server.rss_mb())
     finally:
         server.stop()
+    for edition in editions.values():
+        before = measured[edition.name]["reference"]
+        after = reference_renders(edition, runs, later=True)
+        measured[edition.name]["reference"] = before + after
+        results.setdefault("reference_drift_s", {})[edition.name] = {
+            "before": _rounded(r.seconds for r in before),
+            "after": _rounded(r.seconds for r in after),
+        }
     return {
         name: summary(editions[name], measured[name]) | watched.get(name, {}) for name in editions
     }
@@ -749,6 +763,11 @@ def table(results: dict) -> str:
         cells = [label.ljust(width), *(v.rjust(c) for v, c in zip(values, columns, strict=True))]
         lines.append(" ".join([*cells, " " + goal]).rstrip())
     v, m = results["validate"], results["machine"]
+    for name, drift in results.get("reference_drift_s", {}).items():
+        lines.append(
+            f"reference_s of {name} before the builds {drift['before']}, after them "
+            f"{drift['after']} (reference_s is the median of both)"
+        )
     lines += [
         f"validate_per_s: {v['per_s']:.0f} submissions/s "
         f"({v['submissions']} files, median {v['median_s']:.2f} s)",
