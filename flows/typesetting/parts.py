@@ -96,18 +96,14 @@ def typeset_report(report: Report, setting: Typesetting) -> TypesetReport:
     with (usually right: most changes move no page), and again only if the guess was wrong."""
     deadline = time.monotonic() + setting.timeout
     jobs = PartJobs(report, setting)
-    variant = "utkast" if setting.draft else "slutlig"
 
     def typeset(parts: list[PartJob]) -> list[TypesetPart]:
         return typeset_all(setting.renderer, setting.cache, parts, deadline)
 
     body_jobs = jobs.parts(body_parts(report))
-    guess = setting.cache.last_pages(variant)
-    if guess is not None and GUESS_PAGES in guess:
-        front_pages, pages = guess[FRONT_PAGES], {k: v for k, v in guess.items() if k[0] != " "}
-        *body, front, numbers = typeset(
-            [*body_jobs, *jobs.parts([FRONT], pages), jobs.folio(guess[GUESS_PAGES])]
-        )
+    if (guess := guessed_front(jobs)) is not None:
+        front_pages, pages, front_jobs = guess
+        *body, front, numbers = typeset([*body_jobs, *front_jobs])
     else:
         body = typeset(body_jobs)
         front_pages, pages = FRONT_PAGES_GUESS, page_numbers(None, body)
@@ -126,7 +122,7 @@ def typeset_report(report: Report, setting: Typesetting) -> TypesetReport:
         if actual == pages:
             total = front_pages + body_pages
             setting.cache.remember_pages(
-                variant, actual | {FRONT_PAGES: front_pages, GUESS_PAGES: total}
+                _variant(setting), actual | {FRONT_PAGES: front_pages, GUESS_PAGES: total}
             )
             return TypesetReport(front, body, numbers)
         pages, front = actual, None
@@ -140,12 +136,25 @@ def start_parts(report: Report, setting: Typesetting) -> None:
     in the cache."""
     jobs = PartJobs(report, setting)
     parts = jobs.parts(body_parts(report))
-    guess = setting.cache.last_pages("utkast" if setting.draft else "slutlig")
-    if guess is not None and GUESS_PAGES in guess:
-        pages = {k: v for k, v in guess.items() if k[0] != " "}
-        parts += [*jobs.parts([FRONT], pages), jobs.folio(guess[GUESS_PAGES])]
+    if (guess := guessed_front(jobs)) is not None:
+        parts += guess[2]
     for job in sorted(parts, key=lambda job: len(job.html), reverse=True):
         setting.renderer.typeset(job, setting.cache)
+
+
+def guessed_front(jobs: "PartJobs") -> tuple[int, dict[str, int], list[PartJob]] | None:
+    """The front matter and the page-number layer as the last build of this variant ended
+    them: the front's length, the page numbers, and the two jobs; None without a guess."""
+    guess = jobs.setting.cache.last_pages(_variant(jobs.setting))
+    if guess is None or FRONT_PAGES not in guess or GUESS_PAGES not in guess:
+        return None
+    pages = {anchor: page for anchor, page in guess.items() if not anchor.startswith(" ")}
+    front = [*jobs.parts([FRONT], pages), jobs.folio(guess[GUESS_PAGES])]
+    return guess[FRONT_PAGES], pages, front
+
+
+def _variant(setting: Typesetting) -> str:
+    return "utkast" if setting.draft else "slutlig"
 
 
 def body_parts(report: Report) -> list[str]:
