@@ -182,6 +182,7 @@ def validate_departments(
             from_cache.extend(item.file for item in department.checked)
         else:
             from_cache.extend(department.from_cache)
+    FileResults(cache.resolve() / PER_FILE_FOLDER).prune()
     return [results[dropped.relative] for dropped in submissions], from_cache
 
 

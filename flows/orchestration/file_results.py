@@ -27,6 +27,8 @@ from schemas import Edition
 
 CACHE_FOLDER = ".prefect-cache"  # under the outputs folder, beside the editions
 PER_FILE_FOLDER = "filer"  # in it: each file's own result, by its content key
+# Results kept: a few editions' files many times over; an evicted one is only read again.
+MAX_FILE_RESULTS = 5000
 
 # The readers, validation and models live in these packages; a change to any of their sources
 # can change a result, so it changes every key. Coarse on purpose: a stale cache is worse than a
@@ -86,17 +88,32 @@ class FileResults:
 
     A result that cannot be read (a half-written or foreign file) is a miss; one that cannot
     be written only costs time next build. Entries are written to a temporary name and renamed,
-    so a reader never sees half of one."""
+    so a reader never sees half of one. A result read is marked as used, and prune() keeps the
+    most recently used, so a collection period of saves does not fill the disk."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
     def get(self, key: str) -> Any | None:
+        path = self.folder / key
         try:
-            with (self.folder / key).open("rb") as file:
-                return pickle.load(file)  # noqa: S301 (our own results, in our own folder)
+            with path.open("rb") as file:
+                value = pickle.load(file)  # noqa: S301 (our own results, in our own folder)
+            os.utime(path)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
+        return value
+
+    def prune(self, keep: int = MAX_FILE_RESULTS) -> None:
+        """Remove all but the ``keep`` most recently used results."""
+        try:
+            entries = [entry for entry in os.scandir(self.folder) if entry.is_file()]
+            entries.sort(key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+        except OSError:
+            return
+        for entry in entries[keep:]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
     def put(self, key: str, value: Any) -> None:
         with contextlib.suppress(OSError):

@@ -64,3 +64,22 @@ def test_a_cache_keyed_on_a_path_goes_stale_which_is_why_ours_is_not(tmp_path):
     source = tmp_path / "bidrag.md"
     source.write_text("första")
     assert read_twice(source) == ("första", "första")  # stale: never key on a Path
+
+
+def test_the_per_file_store_keeps_the_most_recently_used_results(tmp_path):
+    import os
+
+    from flows.orchestration.file_results import FileResults
+
+    store = FileResults(tmp_path / "filer")
+    for number in range(5):
+        store.put(f"nyckel-{number}", {"nummer": number})
+        os.utime(tmp_path / "filer" / f"nyckel-{number}", (1000 + number, 1000 + number))
+    assert store.get("nyckel-0") == {"nummer": 0}  # read now: the most recently used
+    store.prune(keep=3)
+    assert sorted(p.name for p in (tmp_path / "filer").iterdir()) == [
+        "nyckel-0",
+        "nyckel-3",
+        "nyckel-4",
+    ]
+    assert store.get("nyckel-1") is None  # evicted: a miss, read again next time
