@@ -44,8 +44,10 @@ def covered(start: float, end: float, busy: list[tuple[float, float]]) -> float:
     return sum(max(0.0, min(end, b) - max(start, a)) for a, b in busy)
 
 
-def phases(spans: list[dict], started: float, ended: float) -> list[tuple[str, float, float]]:
-    """The command's own phases, in order, filling [started, ended] without gaps."""
+def phases(spans: list[dict], started: float) -> list[tuple[str, float, float]]:
+    """The command's own phases, in order: (name, start, end). Flow bookkeeping is the flow's
+    time outside its stages, given a span of that length from the flow's start (breakdown()
+    spreads it over the flow). What lies between the phases is left to "other"."""
     first = {}
     for item in spans:
         first.setdefault(item["span"], item)
@@ -61,10 +63,8 @@ def phases(spans: list[dict], started: float, ended: float) -> list[tuple[str, f
         inside = [first[name] for name in (*STAGES, "artifacts") if name in first]
         inside = [item for item in inside if flow["start"] <= item["start"] <= flow["end"]]
         points.extend((item["span"], item["start"], item["end"]) for item in inside)
-        accounted = sum(item["end"] - item["start"] for item in inside)
-        points.append(("flow bookkeeping", flow["start"], flow["start"]))
-        bookkeeping = (flow["end"] - flow["start"]) - accounted
-        points[-1] = ("flow bookkeeping", flow["start"], flow["start"] + max(0.0, bookkeeping))
+        bookkeeping = (flow["end"] - flow["start"]) - sum(i["end"] - i["start"] for i in inside)
+        points.append(("flow bookkeeping", flow["start"], flow["start"] + max(0.0, bookkeeping)))
     for name in ("logs sent", "server stop"):
         if name in first:
             points.append((name, first[name]["start"], first[name]["end"]))
@@ -83,8 +83,8 @@ def breakdown(spans: list[dict], started: float, ended: float) -> dict:
     typesetting = sum(end - start for start, end in busy)
     wall = ended - started
     shares: dict[str, float] = {}
-    accounted = 0.0
-    for name, start, end in phases(spans, started, ended):
+    command = phases(spans, started)
+    for name, start, end in command:
         if name == "flow bookkeeping":
             # Spread over the flow: count what of it no typesetting overlapped, pro rata.
             flow = next(item for item in spans if item["span"] == "flow")
@@ -94,16 +94,14 @@ def breakdown(spans: list[dict], started: float, ended: float) -> dict:
         else:
             share = (end - start) - covered(start, end, busy)
         shares[name] = shares.get(name, 0.0) + max(0.0, share)
-        accounted += max(0.0, share)
     overhead = wall - typesetting
-    shares["other"] = max(0.0, overhead - accounted)  # output printed, interpreter exit
+    # Between the phases and after them: output printed, interpreter exit.
+    shares["other"] = max(0.0, overhead - sum(shares.values()))
     return {
         "typesetting_s": round(typesetting, 3),
         "overhead_s": round(overhead, 3),
         "overhead_breakdown_s": {name: round(value, 3) for name, value in shares.items()},
-        "phases_s": {
-            name: round(end - start, 3) for name, start, end in phases(spans, started, ended)
-        },
+        "phases_s": {name: round(end - start, 3) for name, start, end in command},
     }
 
 
