@@ -62,10 +62,12 @@ def print_summary(items: list["FileOutcome"], status, owed: list) -> None:
         print(f"  {file_status.counted(n)}")
     rejected = [i for i in items if i.status is FileStatus.REJECTED]
     if rejected:
+        from flows.receipt.outcomes import without_file  # not loaded for --help
+
         print(f"Avvisade filer ({len(rejected)}), med det första felet:")
         for item in rejected:
             first = str(item.problems[0]) if item.problems else item.explanation
-            print(f"  ✗ {item.file}: {first.removeprefix(item.file + ': ')}")
+            print(f"  ✗ {item.file}: {without_file(first, item.file)}")
     if owed:
         print(f"Förvaltningar som är skyldiga bidrag ({status.deadline_text}):")
     else:

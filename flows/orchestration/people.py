@@ -14,7 +14,7 @@ from flows.publish import json_bytes
 from flows.receipt import links
 from flows.receipt.changes import PAGE, Changes, changes_markdown, changes_page, compare, contents
 from flows.receipt.completeness import Completeness
-from flows.receipt.outcomes import FileOutcome, FileStatus
+from flows.receipt.outcomes import FileOutcome, FileStatus, without_file
 from flows.receipt.owing import CONTENTS, Owed
 from flows.settings import TEMPLATES_DIR, Paths
 from schemas import Edition, Report
@@ -38,7 +38,7 @@ def warn_people(
     """One WARNING per rejected file (with its reasons) and per department that owes."""
     for item in items:
         if item.status is FileStatus.REJECTED:
-            reasons = "; ".join(_without_file(str(p), item.file) for p in item.problems)
+            reasons = "; ".join(without_file(str(p), item.file) for p in item.problems)
             logger.warning("Avvisad fil %s: %s", item.file, reasons or item.explanation)
     for department in owed:
         logger.warning(
@@ -48,10 +48,6 @@ def warn_people(
             status.deadline_text,
             department.contact_text,
         )
-
-
-def _without_file(text: str, file: str) -> str:
-    return text.removeprefix(file + ": ").removeprefix(file + ", ")
 
 
 _ORDER = {FileStatus.REJECTED: 0}
@@ -74,8 +70,8 @@ def receipt_rows(
 
     rows = []
     for item in sorted(items, key=lambda i: (rank(i), i.file)):
-        messages = [_without_file(str(p), item.file) for p in item.problems]
-        messages += [f"anmärkning: {_without_file(str(n), item.file)}" for n in item.notes]
+        messages = [without_file(str(p), item.file) for p in item.problems]
+        messages += [f"anmärkning: {without_file(str(n), item.file)}" for n in item.notes]
         if item.misplaced:
             messages.append(item.misplaced)
         rows.append(

@@ -198,3 +198,9 @@ def receipt_table(items: list[FileOutcome]) -> list[dict[str, str]]:
         }
         for item in items
     ]
+
+
+def without_file(text: str, file: str) -> str:
+    """A located message without its file name, where the file is named beside it already
+    ("a.md: …" and "a.md, rad 4: …" alike)."""
+    return text.removeprefix(file + ": ").removeprefix(file + ", ")
